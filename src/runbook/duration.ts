@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+const DURATION_PATTERN = /^(\d+)(ms|s|m|h)$/;
+
+/** Converts a duration such as `5m` or `250ms` to milliseconds; returns undefined when the text is not one. */
+export function parseDuration(text: string): number | undefined {
+  const match = DURATION_PATTERN.exec(text);
+  if (!match) return undefined;
+  return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+}
+
+/** Formats milliseconds in Prometheus duration syntax, using the largest unit that divides evenly. */
+export function formatPrometheusDuration(ms: number): string {
+  for (const unit of ['h', 'm', 's'] as const) {
+    if (ms % UNIT_MS[unit] === 0) return `${ms / UNIT_MS[unit]}${unit}`;
+  }
+  return `${ms}ms`;
+}
+
+/** A positive duration written as a whole number and a unit (ms, s, m, h); parses to milliseconds. */
+export const durationSchema = z
+  .string()
+  .transform((text, ctx) => {
+    const ms = parseDuration(text.trim());
+    if (ms === undefined || ms <= 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `invalid duration "${text}": write a positive whole number followed by ms, s, m or h, such as 5m`,
+      });
+      return z.NEVER;
+    }
+    return ms;
+  });

@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { runbookSchema, type Runbook, type ServiceRunbook } from './schema';
+
+/** A runbook file that cannot be used; `problems` lists every invalid field with its path. */
+export class RunbookError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`invalid runbook ${file}:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'RunbookError';
+  }
+}
+
+/** Formats a zod issue path as `services[0].trigger.for`. */
+export function formatIssuePath(path: readonly PropertyKey[]): string {
+  let text = '';
+  for (const key of path) {
+    if (typeof key === 'number') text += `[${key}]`;
+    else text += text === '' ? String(key) : `.${String(key)}`;
+  }
+  return text === '' ? '(top level)' : text;
+}
+
+function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => `${formatIssuePath(issue.path)}: ${issue.message}`);
+}
+
+/** Parses and validates runbook YAML text; `file` only labels the errors. */
+export function parseRunbook(text: string, file: string): Runbook {
+  const document = parseDocument(text, { prettyErrors: true });
+  if (document.errors.length > 0) {
+    throw new RunbookError(
+      file,
+      document.errors.map((error) => `YAML syntax: ${error.message.replace(/\s+/g, ' ')}`),
+    );
+  }
+  const result = runbookSchema.safeParse(document.toJS());
+  if (!result.success) throw new RunbookError(file, describeIssues(result.error.issues));
+  return result.data;
+}
+
+/** Reads and validates a runbook file. */
+export function loadRunbook(file: string): Runbook {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new RunbookError(file, [`cannot read the file: ${(error as Error).message}`]);
+  }
+  return parseRunbook(text, file);
+}
+
+/** Finds the row whose alert labels are all present, with equal values, in `labels`. */
+export function findServiceForLabels(runbook: Runbook, labels: Record<string, string>): ServiceRunbook | undefined {
+  return runbook.services.find((row) =>
+    Object.entries(row.alertLabels).every(([name, value]) => labels[name] === value),
+  );
+}
+
+/** Lists the environment variables the runbook's escalation channels need that are unset or empty. */
+export function findMissingSecrets(runbook: Runbook, env: NodeJS.ProcessEnv): string[] {
+  const missing = new Set<string>();
+  for (const row of runbook.services) {
+    for (const page of row.escalation.page) {
+      if (!env[page.routingKeyEnv]) missing.add(`${page.routingKeyEnv} (PagerDuty routing key for ${row.id}, team ${page.team})`);
+    }
+    for (const notify of row.escalation.notify) {
+      if (!env[notify.webhookUrlEnv]) missing.add(`${notify.webhookUrlEnv} (chat webhook URL for ${row.id}, ${notify.audience})`);
+    }
+  }
+  return [...missing];
+}
