@@ -28,7 +28,9 @@ export interface RollbackRequest {
 export interface RollbackResult {
   /** Revision the Deployment ran before the rollback. */
   fromRevision: number;
-  /** Revision whose pod template the Deployment now runs. */
+  /** ReplicaSet of the revision rolled away from, kept for the undo. */
+  fromReplicaSet: string;
+  /** Revision whose pod template the Deployment now runs; the controller then numbers it anew. */
   toRevision: number;
   /** True when an earlier attempt for this incident had already rolled back. */
   alreadyApplied: boolean;
@@ -37,8 +39,8 @@ export interface RollbackResult {
 export interface UndoRollbackRequest {
   incidentId: string;
   deployment: DeploymentRef;
-  /** Revision to restore, the `fromRevision` of the rollback being undone. */
-  revision: number;
+  /** ReplicaSet whose pod template to restore, the `fromReplicaSet` of the rollback being undone. */
+  replicaSet: string;
 }
 
 export interface ScaleUpRequest {

@@ -1,16 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { FailureType } from './failure-types';
 
-/** Failure types the saga and operators see in the Web UI; the retry policies list the non-retryable ones. */
-export const FailureType = {
-  Forbidden: 'Forbidden',
-  NotFound: 'NotFound',
-  InvalidRequest: 'InvalidRequest',
-  InvalidResponse: 'InvalidResponse',
-  MissingSecret: 'MissingSecret',
-  NoPreviousRevision: 'NoPreviousRevision',
-  RolloutStuck: 'RolloutStuck',
-  Transient: 'Transient',
-} as const;
+export { FailureType };
 
 /** HTTP statuses that another attempt can fix: timeouts, conflicts, throttling and server errors. */
 export function isRetryableStatus(status: number): boolean {

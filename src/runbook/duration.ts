@@ -19,16 +19,14 @@ export function formatPrometheusDuration(ms: number): string {
 }
 
 /** A positive duration written as a whole number and a unit (ms, s, m, h); parses to milliseconds. */
-export const durationSchema = z
-  .string()
-  .transform((text, ctx) => {
-    const ms = parseDuration(text.trim());
-    if (ms === undefined || ms <= 0) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `invalid duration "${text}": write a positive whole number followed by ms, s, m or h, such as 5m`,
-      });
-      return z.NEVER;
-    }
-    return ms;
-  });
+export const durationSchema = z.string().transform((text, ctx) => {
+  const ms = parseDuration(text.trim());
+  if (ms === undefined || ms <= 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `invalid duration "${text}": write a positive whole number followed by ms, s, m or h, such as 5m`,
+    });
+    return z.NEVER;
+  }
+  return ms;
+});

@@ -65,10 +65,12 @@ export function findMissingSecrets(runbook: Runbook, env: NodeJS.ProcessEnv): st
   const missing = new Set<string>();
   for (const row of runbook.services) {
     for (const page of row.escalation.page) {
-      if (!env[page.routingKeyEnv]) missing.add(`${page.routingKeyEnv} (PagerDuty routing key for ${row.id}, team ${page.team})`);
+      if (!env[page.routingKeyEnv])
+        missing.add(`${page.routingKeyEnv} (PagerDuty routing key for ${row.id}, team ${page.team})`);
     }
     for (const notify of row.escalation.notify) {
-      if (!env[notify.webhookUrlEnv]) missing.add(`${notify.webhookUrlEnv} (chat webhook URL for ${row.id}, ${notify.audience})`);
+      if (!env[notify.webhookUrlEnv])
+        missing.add(`${notify.webhookUrlEnv} (chat webhook URL for ${row.id}, ${notify.audience})`);
     }
   }
   return [...missing];

@@ -21,9 +21,12 @@ export const deploymentRefSchema = z.strictObject({
  */
 export const prometheusIndicatorSchema = z.strictObject({
   type: z.literal('prometheus'),
-  query: z.string().min(1).refine((query) => query.includes('$window'), {
-    message: 'must contain $window where the range goes, such as rate(metric_bucket[$window])',
-  }),
+  query: z
+    .string()
+    .min(1)
+    .refine((query) => query.includes('$window'), {
+      message: 'must contain $window where the range goes, such as rate(metric_bucket[$window])',
+    }),
   /** The SLO holds while the indicator stays at or below this value, in the query's own unit. */
   threshold: z.number().positive(),
   /** Unit of the query's result, shown in messages. */
@@ -109,7 +112,11 @@ export const serviceRunbookSchema = z
     deployment: deploymentRefSchema,
     actions: z.array(actionSchema).min(1),
     verify: verifySchema,
-    compensation: compensationSchema.default({ onRolloutStuck: true, onActionFailed: false, onSloStillBreached: false }),
+    compensation: compensationSchema.default({
+      onRolloutStuck: true,
+      onActionFailed: false,
+      onSloStillBreached: false,
+    }),
     escalation: escalationSchema,
   })
   .superRefine((row, ctx) => {

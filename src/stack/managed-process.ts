@@ -58,7 +58,9 @@ export class ManagedProcess {
     let lastError = 'no answer yet';
     while (Date.now() < deadline) {
       if (this.exited) {
-        throw new Error(`${this.options.name} exited with code ${this.exitCode} before ${url} was ready; see ${this.options.logFile}`);
+        throw new Error(
+          `${this.options.name} exited with code ${this.exitCode} before ${url} was ready; see ${this.options.logFile}`,
+        );
       }
       try {
         const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
@@ -69,7 +71,9 @@ export class ManagedProcess {
       }
       await delay(200);
     }
-    throw new Error(`${this.options.name} was not ready at ${url} after ${timeoutMs} ms (${lastError}); see ${this.options.logFile}`);
+    throw new Error(
+      `${this.options.name} was not ready at ${url} after ${timeoutMs} ms (${lastError}); see ${this.options.logFile}`,
+    );
   }
 
   /** Sends SIGTERM, then SIGKILL after `graceMs`, and resolves once the process has exited. */

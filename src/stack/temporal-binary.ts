@@ -26,7 +26,9 @@ function isExecutable(path: string): boolean {
 export function findTemporalCli(env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (env.TEMPORAL_CLI_PATH) {
     if (!isExecutable(env.TEMPORAL_CLI_PATH)) {
-      throw new Error(`TEMPORAL_CLI_PATH=${env.TEMPORAL_CLI_PATH} is not an executable file; unset it or point it at a temporal binary`);
+      throw new Error(
+        `TEMPORAL_CLI_PATH=${env.TEMPORAL_CLI_PATH} is not an executable file; unset it or point it at a temporal binary`,
+      );
     }
     return env.TEMPORAL_CLI_PATH;
   }

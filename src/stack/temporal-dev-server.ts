@@ -30,7 +30,9 @@ export class TemporalDevServer {
   static async start(options: TemporalDevServerOptions): Promise<TemporalDevServer> {
     const cli = findTemporalCli();
     if (!cli) {
-      throw new Error('Temporal CLI not found: run scripts/install-temporal.sh, or set TEMPORAL_CLI_PATH to a temporal binary');
+      throw new Error(
+        'Temporal CLI not found: run scripts/install-temporal.sh, or set TEMPORAL_CLI_PATH to a temporal binary',
+      );
     }
     const port = options.port ?? (await findFreePort());
     const httpPort = await findFreePort();

@@ -1,0 +1,2 @@
+// Workflow definitions the worker registers. Only workflow code belongs here: the bundle runs in a sandbox.
+export { remediationSaga } from './remediation/saga';

@@ -1,0 +1,46 @@
+import { log, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { REMEDIATION_OUTCOME, REMEDIATION_PHASE } from '../search-attributes';
+import type { RemediationInput, RemediationOutcome, RemediationStatus, SagaPhase } from './types';
+
+/** The saga's phase and timeline, kept in one place so the status query, logs and search attributes agree. */
+export class RunState {
+  readonly status: RemediationStatus;
+
+  constructor(readonly input: RemediationInput) {
+    this.status = {
+      incidentId: input.incidentId,
+      serviceId: input.service.id,
+      phase: 'detect',
+      repeatedDeliveries: 0,
+      timeline: [],
+    };
+  }
+
+  enter(phase: SagaPhase): void {
+    this.status.phase = phase;
+    upsertSearchAttributes([{ key: REMEDIATION_PHASE, value: phase }]);
+  }
+
+  /** Appends a timeline entry at workflow time and mirrors it to the log and the run's current details. */
+  record(event: string): void {
+    const entry = { at: new Date().toISOString(), phase: this.status.phase, event };
+    this.status.timeline.push(entry);
+    log.info(event, { incidentId: this.input.incidentId, serviceId: this.input.service.id, phase: entry.phase });
+    setCurrentDetails(this.describeTimeline());
+  }
+
+  finish(outcome: RemediationOutcome): void {
+    this.status.outcome = outcome;
+    this.enter('done');
+    upsertSearchAttributes([{ key: REMEDIATION_OUTCOME, value: outcome }]);
+  }
+
+  get alertResolved(): boolean {
+    return this.status.alertResolvedAt !== undefined;
+  }
+
+  /** Returns the timeline as Markdown lines, newest last, for the Web UI and for pages. */
+  describeTimeline(): string {
+    return this.status.timeline.map((entry) => `- ${entry.at} [${entry.phase}] ${entry.event}`).join('\n');
+  }
+}
