@@ -11,7 +11,7 @@ export class RunState {
       incidentId: input.incidentId,
       serviceId: input.service.id,
       phase: 'detect',
-      repeatedDeliveries: 0,
+      firingDeliveries: 0,
       timeline: [],
     };
   }

@@ -74,7 +74,7 @@ function installHandlers(state: RunState): void {
     state.record(`Alertmanager reports the alert resolved at ${endsAt}`);
   });
   setHandler(alertFiringSignal, () => {
-    state.status.repeatedDeliveries += 1;
+    state.status.firingDeliveries += 1;
   });
 }
 

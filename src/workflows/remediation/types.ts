@@ -44,8 +44,8 @@ export interface RemediationStatus {
   outcome?: RemediationOutcome;
   /** When Alertmanager reported the alert resolved, if it has. */
   alertResolvedAt?: string;
-  /** Firing deliveries received after the one that started the run. */
-  repeatedDeliveries: number;
+  /** Firing deliveries Alertmanager has made for this run, the first included. */
+  firingDeliveries: number;
   timeline: TimelineEntry[];
 }
 

@@ -1,0 +1,71 @@
+import { NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
+import { createRemediationActivities } from './activities';
+import { loadKubeConfig } from './activities/kubernetes';
+import { parseEnv, workerEnvSchema, type WorkerEnv } from './config/env';
+import { createLogger } from './logging';
+import { findMissingSecrets, loadRunbook } from './runbook/load';
+
+/** Options for a worker; tests pass their own connection and activity settings. */
+export interface RemediationWorkerOptions {
+  env: WorkerEnv;
+  connection: NativeConnection;
+  /** Environment that holds the runbook's secrets. */
+  secrets: NodeJS.ProcessEnv;
+  rolloutPollIntervalMs?: number;
+}
+
+/**
+ * Creates the remediation worker after checking the runbook and its secrets, so a bad file or a missing
+ * routing key stops the worker at start instead of failing the first incident.
+ */
+export async function createRemediationWorker(options: RemediationWorkerOptions): Promise<Worker> {
+  const { env } = options;
+  const runbook = loadRunbook(env.RUNBOOK_FILE);
+  const missing = findMissingSecrets(runbook, options.secrets);
+  if (missing.length > 0) {
+    throw new Error(
+      `missing secrets for ${env.RUNBOOK_FILE}; set these environment variables:\n  - ${missing.join('\n  - ')}`,
+    );
+  }
+  return Worker.create({
+    connection: options.connection,
+    namespace: env.TEMPORAL_NAMESPACE,
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
+    workflowsPath: require.resolve('./workflows'),
+    activities: createRemediationActivities({
+      prometheusUrl: env.PROMETHEUS_URL,
+      pagerDutyEventsUrl: env.PAGERDUTY_EVENTS_URL,
+      kubeConfig: loadKubeConfig(),
+      env: options.secrets,
+      rolloutPollIntervalMs: options.rolloutPollIntervalMs,
+    }),
+    maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
+  });
+}
+
+async function main(): Promise<void> {
+  const logger = createLogger('worker');
+  const env = parseEnv(workerEnvSchema, process.env);
+  Runtime.install({
+    telemetryOptions: {
+      logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
+      metrics: { prometheus: { bindAddress: env.WORKER_METRICS_ADDRESS } },
+    },
+  });
+  const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+  const worker = await createRemediationWorker({ env, connection, secrets: process.env });
+  logger.info(
+    { taskQueue: env.TEMPORAL_TASK_QUEUE, temporal: env.TEMPORAL_ADDRESS, metrics: env.WORKER_METRICS_ADDRESS },
+    'Remediation worker started',
+  );
+  await worker.run();
+  await connection.close();
+  logger.info('Remediation worker stopped');
+}
+
+if (require.main === module) {
+  main().catch((error) => {
+    createLogger('worker').fatal({ err: error }, 'Remediation worker failed');
+    process.exit(1);
+  });
+}

@@ -1,0 +1,16 @@
+/** Task queue of the remediation workers. */
+export const REMEDIATION_TASK_QUEUE = 'slo-remediation';
+
+/** Workflow id of a service's remediation: one open run per service, so repeated alerts join it. */
+export function remediationWorkflowId(serviceId: string): string {
+  return `slo-remediation-${serviceId}`;
+}
+
+/** Incident id from the service and the alert's start, such as `genai-api-20261204T101500Z`. */
+export function incidentIdFor(serviceId: string, alertStartsAt: string): string {
+  const stamp = new Date(alertStartsAt)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  return `${serviceId}-${stamp}`;
+}
