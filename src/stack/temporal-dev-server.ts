@@ -20,7 +20,7 @@ export interface TemporalDevServerOptions {
 /** A `temporal server start-dev` process on 127.0.0.1 with this product's search attributes registered. */
 export class TemporalDevServer {
   private constructor(
-    private readonly process: ManagedProcess,
+    private readonly stopServer: () => Promise<void>,
     /** gRPC address for clients and workers, host:port. */
     readonly address: string,
     /** Web UI base URL, or undefined when the UI is off. */
@@ -58,10 +58,39 @@ export class TemporalDevServer {
       await server.stop();
       throw error;
     }
-    return new TemporalDevServer(server, `127.0.0.1:${port}`, options.ui ? `http://127.0.0.1:${uiPort}` : undefined);
+    const webUiUrl = options.ui ? `http://127.0.0.1:${uiPort}` : undefined;
+    return new TemporalDevServer(() => server.stop(), `127.0.0.1:${port}`, webUiUrl);
+  }
+
+  /**
+   * Falls back to the SDK's own download of the CLI, for machines with internet access but no Go toolchain.
+   * Machines that reach only package registries cannot download it and get the install hint instead.
+   */
+  private static async startDownloaded(options: TemporalDevServerOptions): Promise<TemporalDevServer> {
+    const { TestWorkflowEnvironment } = await import('@temporalio/testing');
+    const uiPort = options.uiPort ?? (await findFreePort());
+    try {
+      const environment = await TestWorkflowEnvironment.createLocal({
+        server: {
+          ip: '127.0.0.1',
+          port: options.port,
+          ui: options.ui ?? false,
+          uiPort,
+          dbFilename: options.persist ? join(options.stateDir, 'temporal.db') : undefined,
+          searchAttributes: CUSTOM_SEARCH_ATTRIBUTES,
+        },
+      });
+      const webUiUrl = options.ui ? `http://127.0.0.1:${uiPort}` : undefined;
+      return new TemporalDevServer(() => environment.teardown(), environment.address, webUiUrl);
+    } catch (error) {
+      throw new Error(
+        `Temporal CLI not found and its download failed (${(error as Error).message}); ` +
+          'run scripts/install-temporal.sh (needs Go), or set TEMPORAL_CLI_PATH to a temporal binary',
+      );
+    }
   }
 
   async stop(): Promise<void> {
-    await this.process.stop();
+    await this.stopServer();
   }
 }
