@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { AppsV1Api, CoreV1Api, KubeConfig, type V1Deployment } from '@kubernetes/client-node';
+import { isConflict } from '../../src/activities/kubernetes/api-errors';
 import { judgeRollout } from '../../src/activities/kubernetes/rollout';
 
 const repoRoot = join(__dirname, '../..');
@@ -90,14 +91,22 @@ export async function setImage(
   image: string,
   options: { nodeSelector?: Record<string, string>; wait?: boolean } = {},
 ) {
-  const deployment = await fixture.apps.readNamespacedDeployment({ name: fixture.name, namespace: fixture.namespace });
-  deployment.spec!.template.spec!.containers[0]!.image = image;
-  if (options.nodeSelector) deployment.spec!.template.spec!.nodeSelector = options.nodeSelector;
-  await fixture.apps.replaceNamespacedDeployment({
-    name: fixture.name,
-    namespace: fixture.namespace,
-    body: deployment,
-  });
+  // The controller writes status between our read and write, so a 409 here is expected now and then.
+  for (let attempt = 1; ; attempt++) {
+    const deployment = await readDeploymentOf(fixture);
+    deployment.spec!.template.spec!.containers[0]!.image = image;
+    if (options.nodeSelector) deployment.spec!.template.spec!.nodeSelector = options.nodeSelector;
+    try {
+      await fixture.apps.replaceNamespacedDeployment({
+        name: fixture.name,
+        namespace: fixture.namespace,
+        body: deployment,
+      });
+      break;
+    } catch (error) {
+      if (!isConflict(error) || attempt === 5) throw error;
+    }
+  }
   if (options.wait !== false) await waitForRolloutComplete(fixture);
 }
 

@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,9 @@ export interface SharedTemporal {
   client: Client;
   nativeConnection: NativeConnection;
 }
+
+// Worker logs of expected failures would bury mocha's report; TEST_LOG_LEVEL=INFO shows them.
+Runtime.install({ logger: new DefaultLogger((process.env.TEST_LOG_LEVEL as 'INFO' | undefined) ?? 'ERROR') });
 
 let shared: Promise<SharedTemporal> | undefined;
 

@@ -84,12 +84,15 @@ describe('runbook loader', () => {
   });
 
   it('reports YAML syntax errors with the file', () => {
-    assert.throws(() => parseRunbook('version: 1\nservices: [\n', 'broken.yaml'), (error: Error) => {
-      assert.ok(error instanceof RunbookError);
-      assert.match(error.message, /^invalid runbook broken\.yaml:/);
-      assert.match(error.problems[0]!, /^YAML syntax:/);
-      return true;
-    });
+    assert.throws(
+      () => parseRunbook('version: 1\nservices: [\n', 'broken.yaml'),
+      (error: Error) => {
+        assert.ok(error instanceof RunbookError);
+        assert.match(error.message, /^invalid runbook broken\.yaml:/);
+        assert.match(error.problems[0]!, /^YAML syntax:/);
+        return true;
+      },
+    );
   });
 
   it('reports a missing file', () => {

@@ -25,8 +25,18 @@ describe('planAlerts', () => {
   });
 
   it('collapses a group of one service into its earliest alert', () => {
-    const later = { ...alert, fingerprint: 'later', startsAt: '2026-12-04T10:20:00Z', labels: { ...alert.labels, pod: 'b' } };
-    const earlier = { ...alert, fingerprint: 'earlier', startsAt: '2026-12-04T10:10:00Z', labels: { ...alert.labels, pod: 'a' } };
+    const later = {
+      ...alert,
+      fingerprint: 'later',
+      startsAt: '2026-12-04T10:20:00Z',
+      labels: { ...alert.labels, pod: 'b' },
+    };
+    const earlier = {
+      ...alert,
+      fingerprint: 'earlier',
+      startsAt: '2026-12-04T10:10:00Z',
+      labels: { ...alert.labels, pod: 'a' },
+    };
     const plan = planAlerts(runbook, payloadWith([later, earlier, { ...alert }]));
     assert.equal(plan.firing.length, 1);
     assert.equal(plan.firing[0]!.alert.fingerprint, 'earlier');
@@ -51,13 +61,16 @@ describe('planAlerts', () => {
 
   it('rejects an alert of an unknown service', () => {
     const unknown = { ...alert, labels: { alertname: 'X', service: 'payments' } };
-    assert.throws(() => planAlerts(runbook, payloadWith([alert, unknown])), (error: Error) => {
-      assert.ok(error instanceof UnroutableAlertError);
-      assert.match(error.message, /alerts\[1\]/);
-      assert.match(error.message, /payments/);
-      assert.match(error.message, /"service":"genai-api"/);
-      return true;
-    });
+    assert.throws(
+      () => planAlerts(runbook, payloadWith([alert, unknown])),
+      (error: Error) => {
+        assert.ok(error instanceof UnroutableAlertError);
+        assert.match(error.message, /alerts\[1\]/);
+        assert.match(error.message, /payments/);
+        assert.match(error.message, /"service":"genai-api"/);
+        return true;
+      },
+    );
   });
 
   it('rejects an alert without the routing labels', () => {
