@@ -46,7 +46,7 @@ export function renderAlertmanagerConfig(options: AlertmanagerOptions): string {
   return stringify(config, { lineWidth: 0 });
 }
 
-/** A single-node Alertmanager on 127.0.0.1 with a generated config, for tests and the local demo stack. */
+/** A single-node Alertmanager on 127.0.0.1 with a generated config, for tests and local runs. */
 export class AlertmanagerServer {
   private constructor(
     private readonly process: ManagedProcess,

@@ -29,7 +29,7 @@ export interface PrometheusServerOptions {
   binary?: string;
 }
 
-/** Prometheus stops loading a config whose scrape timeout exceeds its scrape interval. */
+/** Prometheus rejects a config whose scrape timeout exceeds its scrape interval, and defaults the timeout to 10s. */
 const MAX_SCRAPE_TIMEOUT_MS = 10_000;
 
 /** Builds prometheus.yml for the options. */
@@ -62,7 +62,7 @@ export function requireExecutable(path: string, installHint: string): string {
   }
 }
 
-/** A Prometheus server on 127.0.0.1 with a generated config, for tests and the local demo stack. */
+/** A Prometheus server on 127.0.0.1 with a generated config, for tests and local runs. */
 export class PrometheusServer {
   private constructor(
     private readonly process: ManagedProcess,

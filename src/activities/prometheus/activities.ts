@@ -31,16 +31,17 @@ export function toReading(query: string, data: QueryData, time: Date): Indicator
   }
   if (data.resultType !== 'vector') {
     throw ApplicationFailure.nonRetryable(
-      `Prometheus query "${query}" returned a ${data.resultType}; an indicator must return an instant vector or a scalar`,
+      `Prometheus query "${query}" returned a ${data.resultType}, but an indicator must return an instant vector ` +
+        'or a scalar.',
       FailureType.InvalidResponse,
     );
   }
   const [series, ...others] = data.result;
   if (series === undefined) return { value: null, query, evaluatedAt: time.toISOString() };
   if (others.length > 0) {
-    const shown = data.result.slice(0, 3).map((sample) => describeSeries(sample.metric));
+    const shownSeries = data.result.slice(0, 3).map((sample) => describeSeries(sample.metric));
     throw ApplicationFailure.nonRetryable(
-      `Prometheus query "${query}" returned ${data.result.length} series (${shown.join(', ')}); ` +
+      `Prometheus query "${query}" returned ${data.result.length} series (${shownSeries.join(', ')}); ` +
         'an indicator must aggregate to one series, for example with sum() or max()',
       FailureType.InvalidResponse,
     );

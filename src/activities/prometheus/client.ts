@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType, failureForStatus } from '../errors';
-import { describeFetchError } from '../fetch-error';
+import { describeFetchError } from '../http-failure';
 import { queryResponseSchema, type QueryData } from './response';
 
 export interface PrometheusClientOptions {
@@ -61,7 +61,8 @@ export async function queryInstant(options: PrometheusClientOptions, query: stri
   }
   if (!parsed.success) {
     throw ApplicationFailure.nonRetryable(
-      `Prometheus query "${query}" returned HTTP ${response.status} with a body that is not a query response: ${response.text.slice(0, 200)}`,
+      `Prometheus query "${query}" returned HTTP ${response.status} with a body that is not a query response: ` +
+        response.text.slice(0, 200),
       FailureType.InvalidResponse,
     );
   }

@@ -18,7 +18,7 @@ const scalarDataSchema = z.object({
   result: samplePairSchema,
 });
 
-/** Range vectors and strings: valid answers, but never an indicator value. */
+/** Range vectors and strings, which are valid results but never an indicator value. */
 const otherDataSchema = z.object({
   resultType: z.enum(['matrix', 'string']),
   result: z.unknown(),
@@ -49,7 +49,7 @@ export type QueryData = z.output<typeof queryDataSchema>;
 export type SamplePair = z.output<typeof samplePairSchema>;
 
 /**
- * Converts a sample value string to a number; NaN becomes null because the indicator has no data (such as
+ * Converts a sample value string to a number. NaN becomes null, because the indicator has no data (such as
  * histogram_quantile over zero requests).
  *
  * ±Inf becomes ±Number.MAX_VALUE, because the Temporal JSON payload converter serializes Infinity as null,
