@@ -104,16 +104,31 @@ build_binary kwok "$kwok_module_dir" sigs.k8s.io/kwok/cmd/kwok "-s -w" "$kwok_mo
 # kwok does nothing without Stage objects, which define how fake Nodes and
 # Pods change state. These are the defaults that kwokctl installs: nodes become
 # Ready at once and renew a Lease, pods become Ready at once, and pods go
-# away at once when deleted.
+# away at once when deleted. One change: pod-ready skips pods that carry the
+# annotation below (any value), so tests can make a rollout that is
+# scheduled but never becomes Ready.
+never_ready_annotation=slo-autopilot.test/never-ready
 kwok_source_dir="$(cd "$kwok_module_dir" && go mod download -json sigs.k8s.io/kwok | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
 stage_dir="$kwok_source_dir/kustomize/stage"
 {
   for stage in node/fast/node-initialize.yaml node/heartbeat-with-lease/node-heartbeat-with-lease.yaml \
-    pod/fast/pod-ready.yaml pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml; do
+    pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml; do
     echo "---"
     cat "$stage_dir/$stage"
   done
+  echo "---"
+  awk -v annotation="$never_ready_annotation" '
+    { print }
+    /^    matchExpressions:$/ && !done {
+      printf "    - key: %s.metadata.annotations[\"%s\"]%s\n", "\047", annotation, "\047"
+      print "      operator: \047DoesNotExist\047"
+      done = 1
+    }' "$stage_dir/pod/fast/pod-ready.yaml"
 } >"$bin_dir/kwok-stages.yaml.tmp"
+if ! grep -q "$never_ready_annotation" "$bin_dir/kwok-stages.yaml.tmp"; then
+  echo "build.sh: failed to add the $never_ready_annotation selector to $stage_dir/pod/fast/pod-ready.yaml; its layout changed with the kwok pin" >&2
+  exit 1
+fi
 mv -f "$bin_dir/kwok-stages.yaml.tmp" "$bin_dir/kwok-stages.yaml"
 
 cat >"$bin_dir/versions.txt" <<EOF

@@ -15,7 +15,7 @@
 kube_state_dir="${KUBE_STATE_DIR:-/tmp/sre-kube}"
 kube_repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
-# Components in start order; stop.sh walks the list backwards.
+# Components in start order.
 kube_components=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
 
 kube_log() {
@@ -38,26 +38,46 @@ kube_component_pid() {
   echo "$pid"
 }
 
-# Sends SIGTERM to component $1, waits up to $2 seconds for it to exit, then
-# sends SIGKILL. Returns 0 when the component is not running afterwards.
-kube_stop_component() {
-  local name="$1" grace="${2:-15}" pid waited=0
-  if ! pid="$(kube_component_pid "$name")"; then
-    rm -f "$(kube_pid_file "$name")"
-    return 0
-  fi
-  kube_log "stopping $name (pid $pid)"
-  kill -TERM "$pid" 2>/dev/null || true
-  while kill -0 "$pid" 2>/dev/null && ((waited < grace * 10)); do
+# Sends SIGTERM to each named component, waits up to $1 seconds for all of
+# them to exit, then sends SIGKILL to any that remain. The components shut
+# down in parallel, because each takes about 2s to exit cleanly.
+kube_stop_components() {
+  local grace="$1"
+  shift
+  local name pid pids=() waited=0
+  for name in "$@"; do
+    if pid="$(kube_component_pid "$name")"; then
+      kube_log "stopping $name (pid $pid)"
+      kill -TERM "$pid" 2>/dev/null || true
+      pids+=("$pid")
+    fi
+  done
+  while ((${#pids[@]} > 0 && waited < grace * 10)); do
+    local alive=()
+    for pid in "${pids[@]}"; do
+      kill -0 "$pid" 2>/dev/null && alive+=("$pid")
+    done
+    pids=("${alive[@]}")
+    ((${#pids[@]} == 0)) && break
     sleep 0.1
     waited=$((waited + 1))
   done
-  if kill -0 "$pid" 2>/dev/null; then
-    kube_log "$name (pid $pid) still running after ${grace}s, sending SIGKILL"
+  for pid in "${pids[@]}"; do
+    kube_log "pid $pid still running after ${grace}s, sending SIGKILL"
     kill -KILL "$pid" 2>/dev/null || true
-    sleep 0.2
-  fi
-  rm -f "$(kube_pid_file "$name")"
+  done
+  for name in "$@"; do
+    rm -f "$(kube_pid_file "$name")"
+  done
+}
+
+# Stops the whole cluster: first the API clients, then kube-apiserver, then
+# etcd, so that no component loses its storage while it still writes.
+kube_stop_all() {
+  local grace="${1:-15}"
+  kube_stop_components "$grace" kwok kube-scheduler kube-controller-manager
+  kube_stop_components "$grace" kube-apiserver
+  kube_stop_components "$grace" etcd
 }
 
 # Runs kubectl as cluster-admin against the cluster in $kube_state_dir.

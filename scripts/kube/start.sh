@@ -160,7 +160,9 @@ start_component() {
   local name="$1"
   shift
   kube_log "starting $name (log: $kube_state_dir/logs/$name.log)"
-  setsid "$bin_dir/$name" "$@" >>"$kube_state_dir/logs/$name.log" 2>&1 </dev/null &
+  # 9>&- closes the start lock in the child, which would otherwise hold it for
+  # as long as the component runs and block every later start.sh and stop.sh.
+  setsid "$bin_dir/$name" "$@" >>"$kube_state_dir/logs/$name.log" 2>&1 </dev/null 9>&- &
   echo $! >"$(kube_pid_file "$name")"
 }
 
@@ -173,10 +175,7 @@ fail_start() {
     kube_log "last lines of $kube_state_dir/logs/$name.log:"
     tail -n 20 "$kube_state_dir/logs/$name.log" >&2
   fi
-  local i
-  for ((i = ${#kube_components[@]} - 1; i >= 0; i--)); do
-    kube_stop_component "${kube_components[i]}" 5
-  done
+  kube_stop_all 5
   rm -f "$kube_state_dir/cluster.env"
   exit 1
 }
@@ -208,9 +207,9 @@ http_body_is() {
 # --- main -------------------------------------------------------------------
 
 mkdir -p "$kube_state_dir/run" "$kube_state_dir/logs"
-exec 9>"$kube_state_dir/.lock"
+exec 9>"$kube_state_dir/.start.lock"
 flock -w 300 9 || {
-  kube_log "timed out after 300s waiting for the lock on $kube_state_dir/.lock"
+  kube_log "timed out after 300s waiting for the lock on $kube_state_dir/.start.lock"
   exit 1
 }
 
@@ -225,9 +224,7 @@ fi
 
 if any_component_running; then
   kube_log "cluster in $kube_state_dir is only partly running or not ready; restarting it"
-  for ((i = ${#kube_components[@]} - 1; i >= 0; i--)); do
-    kube_stop_component "${kube_components[i]}" 15
-  done
+  kube_stop_all 15
 fi
 
 bin_dir="$("$script_dir/build.sh" | tail -n 1)"
