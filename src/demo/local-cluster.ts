@@ -19,7 +19,13 @@ export interface LocalCluster {
  */
 export async function startLocalCluster(stateDir: string, namespaces: string[]): Promise<LocalCluster> {
   const env = { ...process.env, KUBE_STATE_DIR: stateDir, KUBE_WORKER_EXTRA_NAMESPACES: namespaces.join(' ') };
-  const { stdout } = await run('bash', [join(repoRoot, 'scripts/kube/start.sh')], { env, timeout: 300_000 });
+  let stdout: string;
+  try {
+    ({ stdout } = await run('bash', [join(repoRoot, 'scripts/kube/start.sh')], { env, timeout: 300_000 }));
+  } catch (error) {
+    const stderr = String((error as { stderr?: string }).stderr ?? '').trim().split('\n').slice(-15).join('\n');
+    throw new Error(`scripts/kube/start.sh failed:\n${stderr}`);
+  }
   const match = /export KUBECONFIG=(\S+)/.exec(stdout);
   if (!match) throw new Error(`scripts/kube/start.sh printed no KUBECONFIG line; see ${stateDir}/logs`);
   return {

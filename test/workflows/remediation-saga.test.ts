@@ -13,7 +13,7 @@ import {
   setImage,
   type DeploymentFixture,
 } from '../support/kubernetes';
-import { alertFor, rowFor, startRun, startSagaHarness, type SagaHarness } from './saga-harness';
+import { alertFor, recordHistory, rowFor, startRun, startSagaHarness, type SagaHarness } from './saga-harness';
 
 describe('remediation saga', function () {
   this.timeout(180_000);
@@ -48,7 +48,9 @@ describe('remediation saga', function () {
     const row = rowFor(harness.baseRow, 'saga-mitigated');
     harness.indicator.script(row.id, [0.25, 0.04]);
 
-    const result = await (await startRun(harness, row)).result();
+    const handle = await startRun(harness, row);
+    const result = await handle.result();
+    await recordHistory(handle, 'mitigated');
 
     assert.equal(result.outcome, 'mitigated', JSON.stringify(result.timeline, null, 2));
     const deployment = await readDeploymentOf(fixture);
@@ -71,7 +73,9 @@ describe('remediation saga', function () {
     const row = rowFor(harness.baseRow, 'saga-false-alarm');
     harness.indicator.script(row.id, [0.06]);
 
-    const result = await (await startRun(harness, row)).result();
+    const handle = await startRun(harness, row);
+    const result = await handle.result();
+    await recordHistory(handle, 'false-alarm');
 
     assert.equal(result.outcome, 'not-confirmed');
     const deployment = await readDeploymentOf(fixture);
@@ -86,7 +90,9 @@ describe('remediation saga', function () {
     const row = rowFor(harness.baseRow, 'saga-no-previous');
     harness.indicator.script(row.id, [0.3]);
 
-    const result = await (await startRun(harness, row)).result();
+    const handle = await startRun(harness, row);
+    const result = await handle.result();
+    await recordHistory(handle, 'mitigation-fails');
 
     assert.equal(result.outcome, 'escalated');
     assert.ok(result.timeline.some((entry) => /no earlier good revision/.test(entry.event)));
@@ -110,7 +116,9 @@ describe('remediation saga', function () {
     const row = rowFor(harness.baseRow, 'saga-stuck', { verify: { rolloutTimeout: 5_000, window: 1_000 } });
     harness.indicator.script(row.id, [0.4]);
 
-    const result = await (await startRun(harness, row)).result();
+    const handle = await startRun(harness, row);
+    const result = await handle.result();
+    await recordHistory(handle, 'rollout-stuck');
 
     assert.equal(result.outcome, 'escalated', JSON.stringify(result.timeline, null, 2));
     assert.ok(result.timeline.some((entry) => /did not complete/.test(entry.event)));
@@ -137,6 +145,7 @@ describe('remediation saga', function () {
     assert.equal(status.alertResolvedAt, '2026-12-04T10:21:00Z');
     release(0.3);
     const result = await handle.result();
+    await recordHistory(handle, 'resolved-mid-run');
 
     assert.equal(result.outcome, 'resolved-before-mitigation');
     assert.equal(imageOf(await readDeploymentOf(fixture)), 'genai:v2');

@@ -1,3 +1,7 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { loadRunbook } from '../../src/runbook/load';
@@ -9,7 +13,6 @@ import type { AlertRef } from '../../src/workflows/remediation/types';
 import type { remediationSaga } from '../../src/workflows';
 import { HttpStub } from '../activities/http-stub';
 import { sharedTemporal } from '../support/temporal';
-import { join } from 'node:path';
 
 /** Secrets the test rows name; the values only reach the local stubs. */
 export const TEST_SECRETS = {
@@ -120,4 +123,16 @@ export function alertFor(serviceId: string, fingerprint = `fp-${serviceId}`): Al
 export async function startRun(harness: SagaHarness, row: ServiceRunbook, alert = alertFor(row.id)) {
   const { workflowId } = await startOrSignalRemediation(harness.dispatch, row, alert);
   return harness.dispatch.client.workflow.getHandle<typeof remediationSaga>(workflowId);
+}
+
+const HISTORY_DIR = join(__dirname, '../fixtures/histories');
+
+/**
+ * Writes the run's event history to test/fixtures/histories/NAME.json when RECORD_HISTORIES=1. The replay test
+ * replays every file there, so a workflow change that breaks open runs fails CI.
+ */
+export async function recordHistory(handle: WorkflowHandle, name: string): Promise<void> {
+  if (process.env.RECORD_HISTORIES !== '1') return;
+  const history = await handle.fetchHistory();
+  writeFileSync(join(HISTORY_DIR, `${name}.json`), historyToJSON(history) + '\n');
 }
