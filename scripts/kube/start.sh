@@ -23,6 +23,7 @@
 set -euo pipefail
 
 script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$script_dir/lib.sh"
 
 start_timeout="${KUBE_START_TIMEOUT:-120}"
@@ -330,8 +331,10 @@ start_component kube-scheduler \
 # kwok reads ~/.kwok/kwok.yaml when it exists, so HOME points at an empty
 # directory to keep a user's own kwok configuration out of this cluster.
 # --node-ip and --cidr put the fake node and pod addresses on loopback, so a
-# request that the API server proxies to a node or pod (logs, exec,
-# port-forward) stays on this machine.
+# request that the API server proxies to a node, pod or Service (logs, exec,
+# port-forward, services/proxy) stays on this machine. The cost: validation
+# rejects loopback addresses in EndpointSlices and Endpoints, so a Service
+# gets no endpoints, and kube-controller-manager logs retries for it.
 mkdir -p "$kube_state_dir/kwok-home"
 HOME="$kube_state_dir/kwok-home" start_component kwok \
   --kubeconfig="$kube_state_dir/kwok.kubeconfig" \

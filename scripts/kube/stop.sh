@@ -9,6 +9,7 @@
 #                   etcd data, kubeconfigs, logs) from the state directory
 set -euo pipefail
 
+# shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 if [[ ! -d "$kube_state_dir" ]]; then
@@ -29,7 +30,7 @@ rm -f "$kube_state_dir/cluster.env"
 
 if [[ "${KUBE_STOP_PURGE:-0}" == 1 ]]; then
   # Only the entries that start.sh creates, in case KUBE_STATE_DIR points
-  # at a directory that holds other files too.
+  # at a directory that contains other files too.
   rm -rf "$kube_state_dir"/{pki,etcd,run,logs,kwok-home} "$kube_state_dir"/*.kubeconfig \
     "$kube_state_dir/.start.lock"
   rmdir "$kube_state_dir" 2>/dev/null || true

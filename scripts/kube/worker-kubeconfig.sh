@@ -13,6 +13,7 @@
 #                                ClusterRole; missing ones are created
 set -euo pipefail
 
+# shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 admin_kubeconfig="$kube_state_dir/admin.kubeconfig"
