@@ -1,6 +1,6 @@
 // Request and result shapes shared by the remediation workflow and its activities. This file holds types only,
 // so the workflow bundle can import it without pulling in Node.js modules.
-import type { DeploymentRef, NotifyTarget, PageTarget } from '../runbook/schema';
+import type { DeploymentRef, NotifyTarget, PageTarget, TicketConfig } from '../runbook/schema';
 
 export interface IndicatorRequest {
   serviceId: string;
@@ -116,4 +116,187 @@ export interface RemediationActivities {
   waitForRollout(request: RolloutRequest): Promise<RolloutStatus>;
   sendPage(request: PageRequest): Promise<PageResult>;
   sendNotification(request: NotifyRequest): Promise<void>;
+}
+
+/** A ConfigMap key that services read as a feature flag. */
+export interface FeatureFlagRef {
+  configMap: DeploymentRef;
+  key: string;
+}
+
+export interface SetFeatureFlagRequest extends FeatureFlagRef {
+  incidentId: string;
+  /** Value to write, such as "true". */
+  value: string;
+}
+
+export interface FeatureFlagResult {
+  /** Value before this incident changed it; null when the key was absent. */
+  previousValue: string | null;
+  /** Value now stored. */
+  value: string | null;
+  /** True when an earlier attempt for this incident had already written the value. */
+  alreadyApplied: boolean;
+}
+
+export interface RestoreFeatureFlagRequest extends FeatureFlagRef {
+  incidentId: string;
+  /** Value to put back; null deletes the key. */
+  value: string | null;
+  /** Only restore while the key still holds this value, so a change by a person wins. */
+  onlyIfCurrent: string;
+}
+
+export interface ClearCacheRequest {
+  incidentId: string;
+  /** Environment variable with the Redis URL; the URL itself never travels through Temporal. */
+  redisUrlEnv: string;
+  pattern: string;
+  batchSize: number;
+  maxKeys: number;
+}
+
+export interface ClearCacheResult {
+  /** Keys UNLINK removed. */
+  deleted: number;
+  /** Keys SCAN returned, deleted or not. */
+  scanned: number;
+  /** False when maxKeys stopped the clear before SCAN finished. */
+  complete: boolean;
+}
+
+export interface DagRunRef {
+  dagId: string;
+  dagRunId: string;
+}
+
+export interface DagRunStatus extends DagRunRef {
+  /** Airflow state: queued, running, success, failed, and so on. */
+  state: string;
+  startDate: string | null;
+  endDate: string | null;
+  /** Run time so far (running) or in total (finished), in seconds; null before the run started. */
+  durationSeconds: number | null;
+}
+
+export interface RestartDagRunRequest extends DagRunRef {
+  incidentId: string;
+}
+
+export interface RestartDagRunResult {
+  /** The run that was failed. */
+  abortedRunId: string;
+  /** The run started in its place; its id derives from the incident id, so a retry finds it. */
+  newRunId: string;
+  alreadyApplied: boolean;
+}
+
+export interface WaitForDagRunRequest extends DagRunRef {
+  /** Epoch milliseconds after which the wait fails as CompletionTimeout. */
+  deadline: number;
+}
+
+export interface RefreshDatasetRequest {
+  incidentId: string;
+  workspaceId: string;
+  datasetId: string;
+}
+
+export interface RefreshDatasetResult {
+  /** Id of the refresh, from the RequestId or Location header. */
+  refreshId: string;
+  alreadyApplied: boolean;
+}
+
+export interface WaitForRefreshRequest {
+  workspaceId: string;
+  datasetId: string;
+  refreshId: string;
+  deadline: number;
+}
+
+export interface RefreshStatus {
+  refreshId: string;
+  /** Power BI status: Completed, Failed, Cancelled, Disabled, or Unknown while it runs. */
+  status: string;
+  durationSeconds: number | null;
+}
+
+export interface NotifyAudienceRequest {
+  incidentId: string;
+  audience: string;
+  webhookUrlEnv: string;
+  /** Message text, plain. */
+  text: string;
+}
+
+/** A moment of an incident, as kept in the incident record. */
+export interface IncidentEvent {
+  at: string;
+  phase: string;
+  event: string;
+}
+
+/** The incident record the incident log keeps and the ticket links to. */
+export interface IncidentRecord {
+  incidentId: string;
+  serviceId: string;
+  serviceName: string;
+  objective: string;
+  /** detected, mitigating, verifying, escalated, resolved, not-confirmed, and so on. */
+  status: string;
+  openedAt: string;
+  closedAt?: string;
+  runUrl: string;
+  ticketUrl?: string;
+  timeline: IncidentEvent[];
+}
+
+export interface IncidentRecordResult {
+  /** Where the record can be read: a file path or a URL. */
+  location: string;
+}
+
+export interface OpenTicketRequest {
+  incidentId: string;
+  ticket: TicketConfig;
+  title: string;
+  /** Markdown body; links the run and the incident record. */
+  body: string;
+}
+
+export interface TicketResult {
+  number: number;
+  url: string;
+  /** True when a ticket for this incident already existed, so none was created. */
+  alreadyExisted: boolean;
+}
+
+export interface CommentOnTicketRequest {
+  incidentId: string;
+  ticket: TicketConfig;
+  number: number;
+  /** Distinguishes comments of one incident, such as `resolution`; a repeat with the same key adds nothing. */
+  commentKey: string;
+  body: string;
+}
+
+/** Activities of the other runbook rows, by name. */
+export interface RowActionActivities {
+  setFeatureFlag(request: SetFeatureFlagRequest): Promise<FeatureFlagResult>;
+  restoreFeatureFlag(request: RestoreFeatureFlagRequest): Promise<FeatureFlagResult>;
+  clearCache(request: ClearCacheRequest): Promise<ClearCacheResult>;
+  readDagRun(request: DagRunRef): Promise<DagRunStatus>;
+  restartDagRun(request: RestartDagRunRequest): Promise<RestartDagRunResult>;
+  waitForDagRun(request: WaitForDagRunRequest): Promise<DagRunStatus>;
+  refreshDataset(request: RefreshDatasetRequest): Promise<RefreshDatasetResult>;
+  waitForDatasetRefresh(request: WaitForRefreshRequest): Promise<RefreshStatus>;
+  notifyAudience(request: NotifyAudienceRequest): Promise<void>;
+}
+
+/** Activities that keep the incident record and the ticket. */
+export interface IncidentRecordActivities {
+  writeIncidentRecord(record: IncidentRecord): Promise<IncidentRecordResult>;
+  openTicket(request: OpenTicketRequest): Promise<TicketResult>;
+  commentOnTicket(request: CommentOnTicketRequest): Promise<void>;
 }

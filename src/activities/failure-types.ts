@@ -7,5 +7,8 @@ export const FailureType = {
   MissingSecret: 'MissingSecret',
   NoPreviousRevision: 'NoPreviousRevision',
   RolloutStuck: 'RolloutStuck',
+  CompletionTimeout: 'CompletionTimeout',
+  DagRunFailed: 'DagRunFailed',
+  RefreshFailed: 'RefreshFailed',
   Transient: 'Transient',
 } as const;

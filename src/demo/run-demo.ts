@@ -81,6 +81,10 @@ async function main(): Promise<void> {
   try {
     const runbook = loadRunbook(RUNBOOK_FILE);
     const row = runbook.services[0]!;
+    if (!row.deployment || row.trigger.source !== 'prometheus-alert') {
+      throw new Error(`${RUNBOOK_FILE}: the demo needs a row with a deployment and a prometheus-alert trigger`);
+    }
+    const trigger = row.trigger;
     const { namespace, name } = row.deployment;
 
     say('starting the local Kubernetes control plane (etcd, kube-apiserver, controllers, kwok)');
@@ -163,6 +167,7 @@ async function main(): Promise<void> {
           PAGERDUTY_EVENTS_URL: sink.pagerDutyEventsUrl,
           PAGERDUTY_ROUTING_KEY_SRE: 'demo-routing-key-sre',
           PAGERDUTY_ROUTING_KEY_ML_OPS: 'demo-routing-key-ml-ops',
+          PAGERDUTY_ROUTING_KEY_SRE_MANAGERS: 'demo-routing-key-sre-managers',
           SLACK_WEBHOOK_URL_STAKEHOLDERS: sink.chatWebhookUrl('stakeholders'),
           WORKER_METRICS_ADDRESS: `127.0.0.1:${workerMetricsPort}`,
         },
@@ -178,7 +183,7 @@ async function main(): Promise<void> {
     await delay(15_000);
     say('injecting a latency regression: deploying genai:v2 (revision 2)');
     await setImage(deployment, 'genai:v2');
-    say(`waiting for the alert (p95 > 100 ms for ${row.trigger.for / 1000} s), the webhook and the remediation run`);
+    say(`waiting for the alert (p95 > 100 ms for ${trigger.for / 1000} s), the webhook and the remediation run`);
 
     const workflowId = remediationWorkflowId(row.id);
     const { runId, result } = await waitForRun(client, workflowId, 10 * 60_000);

@@ -35,8 +35,19 @@ function escapeTemplateText(text: string): string {
   return text.replaceAll('{{', '{{ "{{" }}');
 }
 
+/** A runbook row whose alert comes from a Prometheus alerting rule. */
+export type PrometheusRow = ServiceRunbook & {
+  slo: { indicator: Extract<ServiceRunbook['slo']['indicator'], { type: 'prometheus' }> };
+  trigger: Extract<ServiceRunbook['trigger'], { source: 'prometheus-alert' }>;
+};
+
+/** Returns true for rows that Prometheus alerts on; rows with a watchdog trigger get no rule. */
+export function isPrometheusRow(row: ServiceRunbook): row is PrometheusRow {
+  return row.slo.indicator.type === 'prometheus' && row.trigger.source === 'prometheus-alert';
+}
+
 /** Builds the alerting rule that fires once the row's indicator has stayed above its threshold for `trigger.for`. */
-export function buildAlertRule(row: ServiceRunbook): AlertingRule {
+export function buildAlertRule(row: PrometheusRow): AlertingRule {
   const indicator = row.slo.indicator;
   const query = indicator.query.replaceAll('$window', formatPrometheusDuration(row.trigger.ruleWindow));
   const forText = formatPrometheusDuration(row.trigger.for);
@@ -59,13 +70,14 @@ export function buildAlertRule(row: ServiceRunbook): AlertingRule {
 }
 
 /** Builds the rule group of one runbook row, named `slo-<id>`. */
-export function buildAlertRuleGroup(row: ServiceRunbook, intervalMs?: number): RuleGroup {
+export function buildAlertRuleGroup(row: PrometheusRow, intervalMs?: number): RuleGroup {
   const group: RuleGroup = { name: `slo-${row.id}`, rules: [buildAlertRule(row)] };
   if (intervalMs !== undefined) group.interval = formatPrometheusDuration(intervalMs);
   return group;
 }
 
-/** Renders a Prometheus rule file with one group per runbook row. */
+/** Renders a Prometheus rule file with one group per runbook row that Prometheus alerts on. */
 export function renderAlertRulesYaml(rows: ServiceRunbook[], intervalMs?: number): string {
-  return stringify({ groups: rows.map((row) => buildAlertRuleGroup(row, intervalMs)) }, { lineWidth: 0 });
+  const groups = rows.filter(isPrometheusRow).map((row) => buildAlertRuleGroup(row, intervalMs));
+  return stringify({ groups }, { lineWidth: 0 });
 }

@@ -30,3 +30,16 @@ export const durationSchema = z.string().transform((text, ctx) => {
   }
   return ms;
 });
+
+/** A duration that may be zero, such as an alert rule's `for: 0s` that fires on the first breached evaluation. */
+export const nonNegativeDurationSchema = z.string().transform((text, ctx) => {
+  const ms = parseDuration(text.trim());
+  if (ms === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `invalid duration "${text}": write a whole number followed by ms, s, m or h, such as 0s or 5m`,
+    });
+    return z.NEVER;
+  }
+  return ms;
+});

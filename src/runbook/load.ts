@@ -60,18 +60,39 @@ export function findServiceForLabels(runbook: Runbook, labels: Record<string, st
   );
 }
 
-/** Lists the environment variables the runbook's escalation channels need that are unset or empty. */
-export function findMissingSecrets(runbook: Runbook, env: NodeJS.ProcessEnv): string[] {
-  const missing = new Set<string>();
-  for (const row of runbook.services) {
-    for (const page of row.escalation.page) {
-      if (!env[page.routingKeyEnv])
-        missing.add(`${page.routingKeyEnv} (PagerDuty routing key for ${row.id}, team ${page.team})`);
-    }
-    for (const notify of row.escalation.notify) {
-      if (!env[notify.webhookUrlEnv])
-        missing.add(`${notify.webhookUrlEnv} (chat webhook URL for ${row.id}, ${notify.audience})`);
+/** Lists every environment variable the row names, with what it is for. */
+export function secretsOf(row: ServiceRunbook): { name: string; purpose: string }[] {
+  const secrets: { name: string; purpose: string }[] = [];
+  for (const [index, level] of row.escalation.levels.entries()) {
+    for (const page of level.page) {
+      secrets.push({
+        name: page.routingKeyEnv,
+        purpose: `PagerDuty routing key for ${row.id}, level ${index + 1} ${page.team}`,
+      });
     }
   }
-  return [...missing];
+  for (const notify of row.escalation.notify) {
+    secrets.push({ name: notify.webhookUrlEnv, purpose: `chat webhook URL for ${row.id}, ${notify.audience}` });
+  }
+  if (row.escalation.ticket) {
+    secrets.push({ name: row.escalation.ticket.tokenEnv, purpose: `GitHub token for ${row.id} tickets` });
+  }
+  for (const action of row.actions) {
+    if (action.type === 'notify')
+      secrets.push({ name: action.webhookUrlEnv, purpose: `chat webhook URL for ${row.id}, ${action.audience}` });
+    if (action.type === 'redis.clear-cache')
+      secrets.push({ name: action.redisUrlEnv, purpose: `Redis URL of the ${row.id} cache` });
+  }
+  return secrets;
+}
+
+/** Lists the environment variables the runbook needs that are unset or empty, each with its purpose. */
+export function findMissingSecrets(runbook: Runbook, env: NodeJS.ProcessEnv): string[] {
+  const missing = new Map<string, string>();
+  for (const row of runbook.services) {
+    for (const secret of secretsOf(row)) {
+      if (!env[secret.name] && !missing.has(secret.name)) missing.set(secret.name, secret.purpose);
+    }
+  }
+  return [...missing].map(([name, purpose]) => `${name} (${purpose})`);
 }

@@ -4,17 +4,17 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
 export class WebhookMetrics {
   readonly registry = new Registry();
 
-  /** Deliveries by result: accepted, rejected, unauthorized or failed. */
-  readonly deliveries = new Counter({
-    name: 'slo_webhook_deliveries_total',
-    help: 'Alertmanager webhook deliveries received, by result.',
-    labelNames: ['result'] as const,
+  /** Requests to the JSON endpoints by endpoint and result: accepted, rejected, unauthorized or failed. */
+  readonly requests = new Counter({
+    name: 'slo_webhook_requests_total',
+    help: 'Requests to the alert and acknowledge endpoints, by endpoint and result.',
+    labelNames: ['endpoint', 'result'] as const,
     registers: [this.registry],
   });
 
   readonly rejections = new Counter({
     name: 'slo_webhook_rejections_total',
-    help: 'Deliveries rejected before any workflow was touched, by reason.',
+    help: 'Requests rejected before any workflow was touched, by reason.',
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
@@ -29,7 +29,7 @@ export class WebhookMetrics {
   readonly duration = new Histogram({
     name: 'slo_webhook_request_duration_seconds',
     help: 'Time from request to response, Temporal calls included.',
-    labelNames: ['result'] as const,
+    labelNames: ['endpoint', 'result'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [this.registry],
   });

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { acknowledgeRemediation, ACKNOWLEDGE_PATH } from './acknowledge-handler';
 import { handleAlertmanagerDelivery, type AlertHandlerDeps } from './alert-handler';
 import { hasBearerToken } from './bearer-auth';
 import { RequestRejection } from './http-errors';
@@ -21,11 +22,28 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
   response.end(text);
 }
 
-async function handleAlerts(
+type Handler = (options: WebhookServerOptions, request: IncomingMessage) => Promise<{ status: number; body: object }>;
+
+const handleAlerts: Handler = async (options, request) => {
+  const body = await readJsonBody(request, options.maxBodyBytes);
+  return { status: 202, body: await handleAlertmanagerDelivery(options, body) };
+};
+
+function acknowledgeHandler(workflowId: string): Handler {
+  return async (options, request) => {
+    const body = await readJsonBody(request, options.maxBodyBytes);
+    return { status: 200, body: await acknowledgeRemediation(options.client, workflowId, body) };
+  };
+}
+
+/** Runs an authenticated JSON endpoint: counts, logs and answers every outcome, with the request id. */
+async function serve(
   options: WebhookServerOptions,
   request: IncomingMessage,
   response: ServerResponse,
   requestId: string,
+  endpoint: string,
+  handler: Handler,
 ) {
   const { logger, metrics } = options;
   const stopTimer = metrics.duration.startTimer();
@@ -38,27 +56,23 @@ async function handleAlerts(
         'missing or wrong bearer token; send Authorization: Bearer <WEBHOOK_BEARER_TOKEN>',
       );
     }
-    const body = await readJsonBody(request, options.maxBodyBytes);
-    const outcome = await handleAlertmanagerDelivery(options, body);
-    sendJson(response, 202, { requestId, ...outcome });
+    const outcome = await handler(options, request);
+    sendJson(response, outcome.status, { requestId, ...outcome.body });
   } catch (error) {
     if (error instanceof RequestRejection) {
       result = error.reason === 'unauthorized' ? 'unauthorized' : 'rejected';
       metrics.rejections.inc({ reason: error.reason });
-      logger.warn(
-        { requestId, reason: error.reason, status: error.status, err: error.message },
-        'Webhook delivery rejected',
-      );
+      logger.warn({ requestId, reason: error.reason, status: error.status, err: error.message }, 'Request rejected');
       sendJson(response, error.status, { requestId, error: error.message });
     } else {
       // Temporal unreachable or overloaded: a 503 makes Alertmanager deliver the notification again later.
       result = 'failed';
-      logger.error({ requestId, err: error }, 'Webhook delivery failed; Alertmanager will retry');
+      logger.error({ requestId, err: error }, 'Request failed; the sender should retry');
       sendJson(response, 503, { requestId, error: `could not reach Temporal: ${(error as Error).message}` });
     }
   } finally {
-    metrics.deliveries.inc({ result });
-    stopTimer({ result });
+    metrics.requests.inc({ endpoint, result });
+    stopTimer({ endpoint, result });
   }
 }
 
@@ -67,8 +81,11 @@ export function createWebhookServer(options: WebhookServerOptions): Server {
   return createServer((request, response) => {
     const requestId = (request.headers['x-request-id'] as string | undefined) ?? randomUUID();
     const path = (request.url ?? '/').split('?')[0];
+    const acknowledge = path ? ACKNOWLEDGE_PATH.exec(path) : null;
     if (path === ALERTMANAGER_PATH && request.method === 'POST') {
-      void handleAlerts(options, request, response, requestId);
+      void serve(options, request, response, requestId, 'alertmanager', handleAlerts);
+    } else if (acknowledge && request.method === 'POST') {
+      void serve(options, request, response, requestId, 'acknowledge', acknowledgeHandler(acknowledge[1]!));
     } else if (path === '/healthz' && request.method === 'GET') {
       sendJson(response, 200, { status: 'ok' });
     } else if (path === '/metrics' && request.method === 'GET') {

@@ -14,14 +14,16 @@ export interface DispatchOptions {
 
 /**
  * Starts the service's remediation run, or signals it when one is already open: signal-with-start on the
- * service's workflow id makes duplicate deliveries join the open run.
+ * service's workflow id makes duplicate deliveries join the open run. With an `incidentKey`, the run is the
+ * incident's own and the id is never reused, so a watchdog that reports the same incident twice starts it once.
  */
 export async function startOrSignalRemediation(
   options: DispatchOptions,
   service: ServiceRunbook,
   alert: AlertRef,
+  incidentKey?: string,
 ): Promise<{ workflowId: string; runId: string }> {
-  const workflowId = remediationWorkflowId(service.id);
+  const workflowId = remediationWorkflowId(service.id, incidentKey);
   const input: RemediationInput = {
     incidentId: incidentIdFor(service.id, alert.startsAt),
     service,
@@ -37,7 +39,7 @@ export async function startOrSignalRemediation(
     typedSearchAttributes: [{ key: SLO_SERVICE, value: service.id }],
     staticSummary: `${service.name}: ${service.slo.objective} breached (incident ${input.incidentId})`,
     staticDetails: `Alert ${alert.fingerprint} firing since ${alert.startsAt}. Labels: ${JSON.stringify(alert.labels)}`,
-    workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+    workflowIdReusePolicy: incidentKey === undefined ? 'ALLOW_DUPLICATE' : 'REJECT_DUPLICATE',
   });
   return { workflowId, runId: handle.signaledRunId };
 }

@@ -4,15 +4,20 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { alertNameFor, buildAlertRule, renderAlertRulesYaml } from '../../src/runbook/alert-rules';
+import {
+  alertNameFor,
+  buildAlertRule,
+  isPrometheusRow,
+  renderAlertRulesYaml,
+  type PrometheusRow,
+} from '../../src/runbook/alert-rules';
 import { loadRunbook } from '../../src/runbook/load';
-import type { ServiceRunbook } from '../../src/runbook/schema';
 
 const PROMTOOL = process.env.PROMTOOL_PATH ?? '/usr/bin/promtool';
 
-function shippedRow(): ServiceRunbook {
+function shippedRow(): PrometheusRow {
   const row = loadRunbook(join(__dirname, '../../config/runbook.yaml')).services[0];
-  assert.ok(row, 'config/runbook.yaml has no service');
+  assert.ok(row && isPrometheusRow(row), 'config/runbook.yaml has no Prometheus row first');
   return row;
 }
 

@@ -17,7 +17,7 @@ const PROMTOOL = process.env.PROMTOOL_PATH ?? '/usr/bin/promtool';
 function fastRow(): ServiceRunbook {
   const row = loadRunbook(join(__dirname, '../../config/runbook.yaml')).services[0];
   assert.ok(row, 'config/runbook.yaml has no service');
-  return { ...row, trigger: { for: 2000, ruleWindow: 5000 } };
+  return { ...row, trigger: { source: 'prometheus-alert', for: 2000, ruleWindow: 5000 } };
 }
 
 describe('Prometheus server', function () {

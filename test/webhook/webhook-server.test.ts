@@ -200,7 +200,7 @@ describe('webhook server', function () {
     assert.equal((await fetch(`${baseUrl}/healthz`)).status, 200);
     const response = await fetch(`${baseUrl}/metrics`);
     assert.equal(response.status, 200);
-    assert.match(await response.text(), /slo_webhook_deliveries_total/);
+    assert.match(await response.text(), /slo_webhook_requests_total/);
     assert.equal((await fetch(`${baseUrl}/nope`)).status, 404);
   });
 });

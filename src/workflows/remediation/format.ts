@@ -5,7 +5,7 @@ import type { ServiceRunbook } from '../../runbook/schema';
 export function formatIndicator(value: number | null, service: ServiceRunbook): string {
   if (value === null) return 'no data';
   const unit = service.slo.indicator.unit;
-  if (unit === 'seconds') return `${Math.round(value * 1000)} ms`;
+  if (unit === 'seconds') return value >= 10 ? `${Math.round(value)} s` : `${Math.round(value * 1000)} ms`;
   if (unit === 'ratio') return `${(value * 100).toFixed(2)}%`;
   return String(value);
 }
@@ -15,9 +15,9 @@ export function isBreach(reading: IndicatorReading, service: ServiceRunbook): bo
   return reading.value !== null && reading.value > service.slo.indicator.threshold;
 }
 
-/** Describes a reading against the threshold, such as `p95 134 ms > 100 ms over 5m`. */
-export function describeReading(reading: IndicatorReading, service: ServiceRunbook, window: string): string {
+/** Describes a reading against the threshold, such as `indicator 134 ms > 100 ms over 5m`. */
+export function describeReading(reading: IndicatorReading, service: ServiceRunbook, range: string): string {
   const comparison = isBreach(reading, service) ? '>' : '<=';
   const threshold = formatIndicator(service.slo.indicator.threshold, service);
-  return `indicator ${formatIndicator(reading.value, service)} ${comparison} ${threshold} over ${window}`;
+  return `indicator ${formatIndicator(reading.value, service)} ${comparison} ${threshold} ${range}`;
 }

@@ -1,10 +1,12 @@
-import { log, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { log, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { REMEDIATION_OUTCOME, REMEDIATION_PHASE } from '../search-attributes';
 import type { RemediationInput, RemediationOutcome, RemediationStatus, SagaPhase } from './types';
 
 /** The saga's phase and timeline, kept in one place so the status query, logs and search attributes agree. */
 export class RunState {
   readonly status: RemediationStatus;
+  /** Number of the incident ticket, once opened. */
+  ticketNumber?: number;
 
   constructor(readonly input: RemediationInput) {
     this.status = {
@@ -37,6 +39,19 @@ export class RunState {
 
   get alertResolved(): boolean {
     return this.status.alertResolvedAt !== undefined;
+  }
+
+  get acknowledged(): boolean {
+    return this.status.acknowledgedBy !== undefined;
+  }
+
+  /** Link to this run in the Temporal Web UI. */
+  get runUrl(): string {
+    const info = workflowInfo();
+    return (
+      `${this.input.webUiBaseUrl}/namespaces/${encodeURIComponent(info.namespace)}/workflows/` +
+      `${encodeURIComponent(info.workflowId)}/${encodeURIComponent(info.runId)}/history`
+    );
   }
 
   /** Returns the timeline as Markdown lines, newest last, for the Web UI and for pages. */

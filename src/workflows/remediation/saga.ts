@@ -1,18 +1,25 @@
-import { ApplicationFailure, CancellationScope, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
-import type { IndicatorReading } from '../../activities/contracts';
-import { formatPrometheusDuration } from '../../runbook/duration';
-import { prometheus, rollout } from './activities';
-import { buildIncidentSummary, describeFailure, escalate } from './escalation';
-import { describeReading, isBreach } from './format';
-import { alertFiringSignal, alertResolvedSignal, statusQuery } from './messages';
-import { runAction, type Compensation } from './mitigation';
+import { ApplicationFailure, CancellationScope, setHandler, sleep } from '@temporalio/workflow';
+import type { ActionOutcome } from './actions/action-outcome';
+import { runAction } from './actions/run-action';
+import { endDegradedModes } from './degraded-mode';
+import { buildIncidentSummary, escalateThroughLevels, notifyAudiences, pageLevel } from './escalation';
+import { describeFailure } from './failure-text';
+import { commentOutcome, openIncidentTicket, saveIncidentRecord } from './incident-record';
+import { confirmBreach, measurePrometheus } from './measurement';
+import { acknowledgeSignal, acknowledgeUpdate, alertFiringSignal, alertResolvedSignal, statusQuery } from './messages';
 import { RunState } from './run-state';
-import type { RemediationInput, RemediationOutcome, RemediationResult } from './types';
+import type {
+  AcknowledgeRequest,
+  AcknowledgeResult,
+  RemediationInput,
+  RemediationOutcome,
+  RemediationResult,
+} from './types';
 
 /**
- * Remediates one SLO incident of one runbook row: detect (confirm the breach in Prometheus), mitigate (run the
- * row's immediate actions), verify (wait for the rollout, then check the SLO again) and escalate when mitigation
- * or verification fails.
+ * Remediates one SLO incident of one runbook row: detect (confirm the breach), mitigate (run the row's immediate
+ * actions), verify (wait for their work, then check the SLO again), end any degraded mode once the SLO holds,
+ * and escalate when a step fails.
  */
 export async function remediationSaga(input: RemediationInput): Promise<RemediationResult> {
   const state = new RunState(input);
@@ -20,50 +27,56 @@ export async function remediationSaga(input: RemediationInput): Promise<Remediat
   const { service } = input;
   state.record(`alert ${input.alert.fingerprint} firing since ${input.alert.startsAt}; SLO: ${service.slo.objective}`);
 
-  const detection = await measure(state, service.trigger.for, 'Confirm the breach over the trigger window');
-  if (!detection) return escalateAndFinish(state, 'the breach could not be checked in Prometheus');
-  if (!isBreach(detection, service)) {
-    return finish(
-      state,
-      'not-confirmed',
-      `Prometheus does not confirm the breach (${describeReading(detection, service, formatPrometheusDuration(service.trigger.for))})`,
-    );
-  }
+  const detection = await confirmBreach(state);
+  if (!detection) return escalateAndFinish(state, 'the breach could not be checked');
+  if (!detection.breached) return finish(state, 'not-confirmed', 'the breach is not confirmed');
+  await saveIncidentRecord(state, 'detected');
   if (state.alertResolved)
-    return finish(state, 'resolved-before-mitigation', 'the alert resolved before any action ran');
+    return finishIncident(state, 'resolved-before-mitigation', 'the alert resolved before any action ran');
   if (service.escalation.pageWhen === 'immediately') {
-    await escalate(state, summarize(state, `${service.slo.objective} breached; remediation started`));
+    const first = service.escalation.levels[0]!;
+    await pageLevel(
+      state,
+      first,
+      1,
+      buildIncidentSummary(state, `${service.name}: ${service.slo.objective} breached; remediation started`),
+    );
   }
 
   state.enter('mitigate');
-  const compensations: Compensation[] = [];
+  const outcomes: ActionOutcome[] = [];
   for (const action of service.actions) {
-    if (compensations.length === 0 && state.alertResolved) {
-      return finish(state, 'resolved-before-mitigation', 'the alert resolved before any action ran');
+    if (outcomes.length === 0 && state.alertResolved) {
+      return finishIncident(state, 'resolved-before-mitigation', 'the alert resolved before any action ran');
     }
     try {
-      compensations.push(await runAction(action, state));
+      outcomes.push(await runAction(action, state));
     } catch (error) {
       state.record(`${action.type} failed: ${describeFailure(error)}`);
-      if (service.compensation.onActionFailed) await compensate(state, compensations);
+      if (service.compensation.onActionFailed) await compensate(state, outcomes);
       return escalateAndFinish(state, `${action.type} failed`);
     }
   }
+  await saveIncidentRecord(state, 'mitigated, verifying');
 
   state.enter('verify');
-  const rolledOut = await waitForRollout(state);
-  if (!rolledOut) {
-    if (service.compensation.onRolloutStuck) await compensate(state, compensations);
-    return escalateAndFinish(state, 'the rollout of the mitigated deployment did not complete');
+  const incomplete = await awaitCompletions(state, outcomes);
+  if (incomplete) {
+    if (service.compensation.onCompletionTimeout) await compensate(state, outcomes);
+    return escalateAndFinish(state, incomplete);
   }
-  await sleep(service.verify.window, { summary: 'Let the SLO settle over the verify window' });
-  const verification = await measure(state, service.verify.window, 'Check the SLO over the verify window');
-  if (!verification) return escalateAndFinish(state, 'the SLO could not be checked after mitigation');
-  if (isBreach(verification, service)) {
-    if (service.compensation.onSloStillBreached) await compensate(state, compensations);
-    return escalateAndFinish(state, 'the SLO is still breached after mitigation');
+  if (service.verify.window !== undefined) {
+    await sleep(service.verify.window, { summary: 'Let the SLO settle over the verify window' });
+    const verification = await measurePrometheus(state, service.verify.window, 'Check the SLO over the verify window');
+    if (!verification) return escalateAndFinish(state, 'the SLO could not be checked after mitigation');
+    if (verification.breached) {
+      if (service.compensation.onSloStillBreached) await compensate(state, outcomes);
+      return escalateAndFinish(state, 'the SLO is still breached after mitigation');
+    }
   }
-  return finish(state, 'mitigated', 'the actions ran and the SLO holds again');
+  const stuckInDegradedMode = await endDegradedModes(state, outcomes);
+  if (stuckInDegradedMode) return escalateAndFinish(state, stuckInDegradedMode);
+  return finishIncident(state, 'mitigated', 'the actions ran and the SLO holds again');
 }
 
 function installHandlers(state: RunState): void {
@@ -76,70 +89,85 @@ function installHandlers(state: RunState): void {
   setHandler(alertFiringSignal, () => {
     state.status.firingDeliveries += 1;
   });
+  setHandler(acknowledgeSignal, (request) => void acknowledge(state, request));
+  setHandler(acknowledgeUpdate, (request) => acknowledge(state, request), {
+    validator: (request) => {
+      if (!request.by?.trim()) throw new Error('acknowledge needs "by": who takes the page');
+    },
+  });
 }
 
-/** Reads the indicator over `windowMs`; returns undefined, after recording why, when Prometheus cannot answer. */
-async function measure(state: RunState, windowMs: number, summary: string): Promise<IndicatorReading | undefined> {
-  const { service } = state.input;
-  const window = formatPrometheusDuration(windowMs);
-  try {
-    const reading = await prometheus.measureIndicator.executeWithOptions({ summary }, [
-      { serviceId: service.id, query: service.slo.indicator.query, windowMs },
-    ]);
-    state.record(describeReading(reading, service, window));
-    return reading;
-  } catch (error) {
-    state.record(`Prometheus query over ${window} failed: ${describeFailure(error)}`);
-    return undefined;
-  }
+function acknowledge(state: RunState, request: AcknowledgeRequest): AcknowledgeResult {
+  const level = state.status.escalationLevel;
+  if (level === undefined) return { accepted: false, message: 'nobody has been paged yet' };
+  if (state.acknowledged)
+    return { accepted: false, level, message: `already acknowledged by ${state.status.acknowledgedBy}` };
+  state.status.acknowledgedBy = request.by;
+  const note = request.note ? `: ${request.note}` : '';
+  state.record(`${request.by} acknowledged the level ${level} page${note}`);
+  return { accepted: true, level, message: `acknowledged level ${level}` };
 }
 
-async function waitForRollout(state: RunState): Promise<boolean> {
-  const { deployment, verify } = state.input.service;
-  const target = `${deployment.namespace}/${deployment.name}`;
-  try {
-    const status = await rollout.waitForRollout.executeWithOptions(
-      { summary: `Wait for the rollout of ${target}`, startToCloseTimeout: verify.rolloutTimeout + 60_000 },
-      [{ deployment, deadline: Date.now() + verify.rolloutTimeout }],
-    );
-    state.record(
-      `rollout of ${target} complete at revision ${status.revision}: ${status.availableReplicas}/${status.replicas} available`,
-    );
-    return true;
-  } catch (error) {
-    state.record(`rollout of ${target} did not complete: ${describeFailure(error)}`);
-    return false;
+/** Waits for the work each action started, one wait per completion key; returns why it failed, if it did. */
+async function awaitCompletions(state: RunState, outcomes: ActionOutcome[]): Promise<string | undefined> {
+  const seen = new Set<string>();
+  for (const [index, outcome] of outcomes.entries()) {
+    if (!outcome.awaitCompletion) continue;
+    const key = outcome.completionKey ?? `action-${index}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    try {
+      await outcome.awaitCompletion();
+    } catch (error) {
+      const reason = describeFailure(error);
+      state.record(`the work of the actions did not complete: ${reason}`);
+      return `the work of the actions did not complete (${reason})`;
+    }
   }
+  return undefined;
 }
 
 /** Runs the undo steps newest first. A failed undo is recorded and the rest still run. */
-async function compensate(state: RunState, compensations: Compensation[]): Promise<void> {
+async function compensate(state: RunState, outcomes: ActionOutcome[]): Promise<void> {
   await CancellationScope.nonCancellable(async () => {
-    for (const compensation of [...compensations].reverse()) {
+    for (const { undo } of [...outcomes].reverse()) {
+      if (!undo) continue;
       try {
-        await compensation.run();
-        state.record(`compensated: ${compensation.description}`);
+        await undo.run();
+        state.record(`compensated: ${undo.description}`);
       } catch (error) {
-        state.record(`compensation failed (${compensation.description}): ${describeFailure(error)}`);
+        state.record(`compensation failed (${undo.description}): ${describeFailure(error)}`);
       }
     }
   });
 }
 
-function summarize(state: RunState, headline: string) {
-  const info = workflowInfo();
-  return buildIncidentSummary(state, `${state.input.service.name}: ${headline}`, info.runId, info.workflowId);
-}
-
 async function escalateAndFinish(state: RunState, reason: string): Promise<RemediationResult> {
+  const { service } = state.input;
   state.enter('escalate');
-  const delivered = await escalate(state, summarize(state, reason));
+  await saveIncidentRecord(state, 'escalating');
+  await openIncidentTicket(state, reason);
+  const incident = buildIncidentSummary(state, `${service.name}: ${reason}`);
+  await notifyAudiences(state, incident);
+  const delivered = await escalateThroughLevels(state, incident);
   if (delivered === 0) {
     state.record('no page was delivered');
-    finish(state, 'escalation-failed', reason);
+    await finishIncident(state, 'escalation-failed', reason);
     throw ApplicationFailure.nonRetryable(`${reason}, and no page could be delivered`, 'EscalationFailed');
   }
-  return finish(state, 'escalated', reason);
+  return finishIncident(state, 'escalated', reason);
+}
+
+/** Finishes a confirmed incident: the record and the ticket get the outcome. */
+async function finishIncident(
+  state: RunState,
+  outcome: RemediationOutcome,
+  reason: string,
+): Promise<RemediationResult> {
+  const result = finish(state, outcome, reason);
+  await saveIncidentRecord(state, outcome, true);
+  await commentOutcome(state, outcome, reason);
+  return result;
 }
 
 function finish(state: RunState, outcome: RemediationOutcome, reason: string): RemediationResult {

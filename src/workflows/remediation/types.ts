@@ -46,6 +46,13 @@ export interface RemediationStatus {
   alertResolvedAt?: string;
   /** Firing deliveries Alertmanager has made for this run, the first included. */
   firingDeliveries: number;
+  /** Escalation level paged last, counted from 1; absent before any page. */
+  escalationLevel?: number;
+  /** Who acknowledged the page, once someone has. */
+  acknowledgedBy?: string;
+  /** Where the incident log keeps this incident's record. */
+  incidentRecord?: string;
+  ticketUrl?: string;
   timeline: TimelineEntry[];
 }
 
@@ -64,4 +71,18 @@ export interface AlertResolvedSignal {
 export interface AlertFiringSignal {
   fingerprint: string;
   startsAt: string;
+}
+
+export interface AcknowledgeRequest {
+  /** Person or system that acknowledges, such as a PagerDuty user or an email address. */
+  by: string;
+  note?: string;
+}
+
+export interface AcknowledgeResult {
+  /** False when the run had nothing to acknowledge, such as before any page. */
+  accepted: boolean;
+  /** Escalation level that was acknowledged. */
+  level?: number;
+  message: string;
 }

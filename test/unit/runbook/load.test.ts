@@ -22,22 +22,77 @@ function problemsAfter(edit: (runbook: any) => void): string[] {
 }
 
 describe('runbook loader', () => {
-  it('loads the shipped GenAI API row', () => {
+  it('loads the four shipped rows', () => {
     const runbook = loadRunbook(shippedFile);
-    const row = runbook.services[0]!;
-    assert.equal(row.id, 'genai-api');
+    assert.deepEqual(
+      runbook.services.map((row) => row.id),
+      ['genai-api', 'ar-overlay', 'etl-pipeline', 'bi-dashboards'],
+    );
+  });
+
+  it('loads the GenAI API row', () => {
+    const row = loadRunbook(shippedFile).services[0]!;
     assert.equal(row.slo.indicator.threshold, 0.1);
-    assert.equal(row.trigger.for, 300_000);
-    assert.equal(row.trigger.ruleWindow, 60_000);
+    assert.deepEqual(row.trigger, { source: 'prometheus-alert', for: 300_000, ruleWindow: 60_000 });
     assert.deepEqual(row.actions, [
       { type: 'kubernetes.rollback' },
       { type: 'kubernetes.scale-up', step: 2, maxReplicas: 12 },
     ]);
     assert.deepEqual(
-      row.escalation.page.map((page) => page.team),
+      row.escalation.levels[0]!.page.map((page) => page.team),
       ['SRE', 'ML Ops'],
     );
+    assert.equal(row.escalation.levels[0]!.ackTimeout, 900_000);
     assert.equal(row.escalation.notify[0]!.audience, 'stakeholders');
+  });
+
+  it('loads the AR Overlay row', () => {
+    const row = loadRunbook(shippedFile).services[1]!;
+    assert.equal(row.slo.indicator.threshold, 0.2);
+    assert.deepEqual(row.trigger, { source: 'prometheus-alert', for: 180_000, ruleWindow: 60_000 });
+    assert.deepEqual(
+      row.actions.map((action) => action.type),
+      ['feature-flag.enable', 'redis.clear-cache'],
+    );
+    assert.equal(row.escalation.levels[0]!.page[0]!.team, 'XR Eng');
+  });
+
+  it('loads the ETL Pipeline row', () => {
+    const row = loadRunbook(shippedFile).services[2]!;
+    assert.deepEqual(row.slo.indicator, {
+      type: 'airflow-dag-run',
+      dagId: 'etl_daily',
+      threshold: 900,
+      unit: 'seconds',
+    });
+    assert.deepEqual(row.trigger, { source: 'airflow-watchdog', checkEvery: 60_000 });
+    assert.equal(row.escalation.ticket?.repository, 'example-org/data-incidents');
+  });
+
+  it('loads the BI Dashboards row', () => {
+    const row = loadRunbook(shippedFile).services[3]!;
+    assert.deepEqual(row.trigger, { source: 'prometheus-alert', for: 0, ruleWindow: 300_000 });
+    assert.equal(row.verify.window, undefined);
+    assert.equal(row.escalation.levels[0]!.page[0]!.team, 'BI Lead');
+  });
+
+  it('rejects a rollback on a row without a deployment', () => {
+    const problems = problemsAfter((runbook) => runbook.services[1].actions.push({ type: 'kubernetes.rollback' }));
+    assert.deepEqual(problems, ["services[1].actions[2].type: kubernetes.rollback needs the row's deployment"]);
+  });
+
+  it('rejects a trigger that does not fit the indicator', () => {
+    const problems = problemsAfter(
+      (runbook) => (runbook.services[2].trigger = { source: 'prometheus-alert', for: '5m' }),
+    );
+    assert.deepEqual(problems, [
+      'services[2].trigger.source: an airflow-dag-run indicator needs source: airflow-watchdog',
+    ]);
+  });
+
+  it('rejects a cache pattern that matches every key', () => {
+    const problems = problemsAfter((runbook) => (runbook.services[1].actions[1].pattern = '**'));
+    assert.match(problems[0]!, /^services\[1\]\.actions\[1\]\.pattern: must not match every key/);
   });
 
   it('names the path of an invalid duration', () => {
@@ -49,13 +104,15 @@ describe('runbook loader', () => {
   it('reports every problem, not only the first', () => {
     const problems = problemsAfter((runbook) => {
       runbook.services[0].slo.indicator.threshold = -1;
-      runbook.services[0].escalation.page[0].routingKeyEnv = 'lower-case';
-      delete runbook.services[0].verify;
+      runbook.services[0].escalation.levels[0].page[0].routingKeyEnv = 'lower-case';
+      runbook.services[0].alertLabels = {};
     });
     assert.equal(problems.length, 3, problems.join('\n'));
     assert.ok(problems.some((problem) => problem.startsWith('services[0].slo.indicator.threshold:')));
-    assert.ok(problems.some((problem) => problem.startsWith('services[0].escalation.page[0].routingKeyEnv:')));
-    assert.ok(problems.some((problem) => problem.startsWith('services[0].verify:')));
+    assert.ok(
+      problems.some((problem) => problem.startsWith('services[0].escalation.levels[0].page[0].routingKeyEnv:')),
+    );
+    assert.ok(problems.some((problem) => problem.startsWith('services[0].alertLabels:')));
   });
 
   it('rejects a query without $window', () => {
@@ -80,7 +137,7 @@ describe('runbook loader', () => {
 
   it('rejects duplicate service ids', () => {
     const problems = problemsAfter((runbook) => runbook.services.push(structuredClone(runbook.services[0])));
-    assert.match(problems[0]!, /^services\[1\]\.id: duplicate service id "genai-api"/);
+    assert.match(problems[0]!, /^services\[4\]\.id: duplicate service id "genai-api", already used by services\[0\]/);
   });
 
   it('reports YAML syntax errors with the file', () => {
@@ -104,10 +161,22 @@ describe('runbook loader', () => {
 
   it('lists the secrets that are missing', () => {
     const runbook = loadRunbook(shippedFile);
-    const missing = findMissingSecrets(runbook, { PAGERDUTY_ROUTING_KEY_SRE: 'abc' });
+    const missing = findMissingSecrets(runbook, { PAGERDUTY_ROUTING_KEY_SRE: 'abc', GITHUB_TOKEN_INCIDENTS: '' });
     assert.deepEqual(
       missing.map((line) => line.split(' ')[0]),
-      ['PAGERDUTY_ROUTING_KEY_ML_OPS', 'SLACK_WEBHOOK_URL_STAKEHOLDERS'],
+      [
+        'PAGERDUTY_ROUTING_KEY_ML_OPS',
+        'PAGERDUTY_ROUTING_KEY_SRE_MANAGERS',
+        'SLACK_WEBHOOK_URL_STAKEHOLDERS',
+        'PAGERDUTY_ROUTING_KEY_XR_ENG',
+        'AR_RENDER_CACHE_REDIS_URL',
+        'PAGERDUTY_ROUTING_KEY_DATA_ENG',
+        'GITHUB_TOKEN_INCIDENTS',
+        'SLACK_WEBHOOK_URL_DATA_TEAM',
+        'PAGERDUTY_ROUTING_KEY_BI_LEAD',
+        'SLACK_WEBHOOK_URL_ANALYTICS',
+      ],
     );
+    assert.match(missing[0]!, /level 1 ML Ops/);
   });
 });
