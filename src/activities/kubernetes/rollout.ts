@@ -11,17 +11,18 @@ export type RolloutState = { complete: true } | { complete: false; waitingFor: s
 /**
  * Judges a Deployment's rollout the way `kubectl rollout status` does: the controller has seen the latest spec,
  * every replica runs the new template, no old replica is left and all new ones are available. A Progressing
- * condition with reason ProgressDeadlineExceeded means the controller gave up.
+ * condition with reason ProgressDeadlineExceeded means the controller gave up, but only once it has observed the
+ * latest spec. Before that, the condition belongs to the previous rollout, such as the stuck one a rollback replaces.
  */
 export function judgeRollout(deployment: V1Deployment): RolloutState | { stuck: string } {
   const status = deployment.status ?? {};
   const desired = deployment.spec?.replicas ?? 1;
+  if ((status.observedGeneration ?? 0) < (deployment.metadata?.generation ?? 0)) {
+    return { complete: false, waitingFor: 'the controller to observe the new spec' };
+  }
   const progressing = status.conditions?.find((condition) => condition.type === 'Progressing');
   if (progressing?.reason === 'ProgressDeadlineExceeded') {
     return { stuck: `ProgressDeadlineExceeded: ${progressing.message ?? 'the controller reports no progress'}` };
-  }
-  if ((status.observedGeneration ?? 0) < (deployment.metadata?.generation ?? 0)) {
-    return { complete: false, waitingFor: 'the controller to observe the new spec' };
   }
   const updated = status.updatedReplicas ?? 0;
   if (updated < desired) return { complete: false, waitingFor: `${updated} of ${desired} replicas updated` };
