@@ -72,6 +72,14 @@ describe('unit-test gate workflow', function () {
     }
   });
 
+  it('blocks a PyTest file that fails to import', async () => {
+    const verdict = await worker.execute('unitTestGate', prInput('py-pkg', 'import-error'));
+    assert.equal(verdict.status, 'block');
+    const broken = verdict.findings.find((finding) => finding.title === 'Test file failed to run');
+    assert.equal(broken?.location, 'tests.test_core');
+    assert.match(broken.detail!, /No module named 'calc.missing'/);
+  });
+
   it('reports all-line coverage without a base commit', async () => {
     const repo = createTargetRepo('js-lib', 'uncovered');
     const verdict = await worker.execute('unitTestGate', {

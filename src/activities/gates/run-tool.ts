@@ -15,7 +15,7 @@ export interface ToolRunOptions {
   timeoutMs: number;
   /** Bytes kept of stdout and of stderr each; the end of the output is kept. Defaults to 1 MiB. */
   maxOutputBytes?: number;
-  /** What to do when the executable is missing, such as `run scripts/install-python-tools.sh`. */
+  /** Install step named when the executable is missing, such as `run scripts/install-python-tools.sh`. */
   installHint: string;
   /** Called every `tickIntervalMs` while the tool runs, for activity heartbeats. */
   onTick?: () => void;
@@ -98,11 +98,11 @@ function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
 
 /**
  * Runs a tool with an argument array, a deadline and capped output. A non-zero exit code is a result, not an
- * error, because test runners exit with 1 when tests fail. Throws a non-retryable ApplicationFailure of type
- * ToolNotFound when the executable is missing and ToolTimedOut when the deadline passes; an abort through
+ * error, because test runners exit with 1 when tests fail. A missing executable throws a non-retryable
+ * ApplicationFailure of type ToolNotFound, and a passed deadline one of type ToolTimedOut. An abort through
  * `signal` rejects with the signal's reason.
  */
-export function runTool(options: ToolRunOptions): Promise<ToolRunResult> {
+export async function runTool(options: ToolRunOptions): Promise<ToolRunResult> {
   checkRunnable(options);
   const limit = options.maxOutputBytes ?? 1024 * 1024;
   const stdout = new OutputTail(limit);
@@ -182,10 +182,10 @@ export function runTool(options: ToolRunOptions): Promise<ToolRunResult> {
 
 /** Describes how a tool run ended with the end of its output, for ToolFailed messages. */
 export function describeToolExit(toolName: string, result: ToolRunResult, maxChars = 2000): string {
-  const how = result.exitSignal ? `was killed by ${result.exitSignal}` : `exited with code ${result.exitCode}`;
+  const ending = result.exitSignal ? `was killed by ${result.exitSignal}` : `exited with code ${result.exitCode}`;
   const output = `${result.stderr}\n${result.stdout}`.trim();
   const tail = output.length > maxChars ? `…${output.slice(-maxChars)}` : output;
-  return `${toolName} ${how}${tail ? `: ${tail}` : ' without output'}`;
+  return `${toolName} ${ending}${tail ? `: ${tail}` : ' without output'}`;
 }
 
 /** Variables passed on to tools from the worker's environment; everything else, secrets included, stays out. */

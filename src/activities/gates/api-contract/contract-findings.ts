@@ -6,8 +6,8 @@ import type { JUnitProblem, JUnitTestCase } from '../junit-xml';
 const CHECK_LINE = /^- (ST\d{3}) (.+)$/;
 
 /**
- * Severity by Schemathesis failure code (`st explain --list`, Schemathesis 4.32): server errors and responses
- * that violate the document (ST1xx) are high; request handling (ST2xx) and stateful behavior (ST3xx) are medium.
+ * Severity by Schemathesis failure code (`st explain --list`, Schemathesis 4.32). Server errors and responses
+ * that violate the document (ST1xx) are high. Request handling (ST2xx) and stateful behavior (ST3xx) are medium.
  * The gate blocks on any of them.
  */
 function severityOf(code: string): Severity {

@@ -6,6 +6,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { redact } from '../../http-failure';
 import type { GateOutcome } from '../gate-outcome';
+import { seedFromCommit } from '../commit-seed';
 import { parseJUnitXml } from '../junit-xml';
 import { PYTHON_TOOLS_INSTALL_HINT, schemathesisCommand } from '../python-tools';
 import { describeToolExit, runTool, toolEnvironment } from '../run-tool';
@@ -78,10 +79,14 @@ function bearerToken(input: ApiContractGateInput, env: NodeJS.ProcessEnv): strin
   return token;
 }
 
-/** Takes the first 8 hex digits of the head commit as seed, so every run on one commit sends the same cases. */
-function seedFromCommit(headSha: string): number {
-  const hex = /^[0-9a-f]{8}/i.exec(headSha)?.[0];
-  return hex ? parseInt(hex, 16) : 0;
+type RunSettings = z.output<typeof runSettingsSchema>;
+
+function schemathesisArguments(settings: RunSettings, document: string, seed: number, junitPath: string): string[] {
+  const args = ['run', document, '--url', settings.baseUrl, '--checks', settings.checks.join(',')];
+  args.push('--max-examples', String(settings.maxExamples), '--seed', String(seed), '--workers', '1');
+  args.push('--request-timeout', String(settings.requestTimeoutMs / 1000), '--continue-on-failure');
+  args.push('--report', 'junit', '--report-junit-path', junitPath);
+  return args;
 }
 
 /** Creates the API contract gate's activity, which runs Schemathesis against the target's OpenAPI document. */
@@ -91,43 +96,51 @@ export function createApiContractGateActivities(
   const env = options.env ?? process.env;
   const command = options.schemathesisCommand ?? schemathesisCommand(env);
 
+  async function runSchemathesis(args: string[], workDir: string, timeoutMs: number, secrets: string[]) {
+    const context = Context.current();
+    try {
+      return await runTool({
+        toolName: 'schemathesis',
+        command,
+        args,
+        cwd: workDir,
+        env: toolEnvironment(env, { NO_COLOR: '1', COLUMNS: '120' }),
+        timeoutMs,
+        installHint: PYTHON_TOOLS_INSTALL_HINT,
+        onTick: () => context.heartbeat(),
+        signal: context.cancellationSignal,
+      });
+    } catch (error) {
+      // A timeout message quotes the tool's last output, which may echo the Authorization header.
+      if (error instanceof ApplicationFailure) error.message = redact(error.message, secrets);
+      throw error;
+    }
+  }
+
   return {
     async runApiContractTests(input: ApiContractGateInput): Promise<GateOutcome> {
-      const context = Context.current();
       const settings = parseSettings(input);
       const document = documentPath(input.target.repositoryPath, settings.openApiPath);
       const token = bearerToken(input, env);
+      const secrets = token === undefined ? [] : [token];
       const seed = settings.seed ?? seedFromCommit(input.target.headSha);
+
       // Schemathesis writes its .hypothesis database into the working folder, so it runs in a temporary one.
       const workDir = mkdtempSync(join(tmpdir(), 'api-contract-gate-'));
       const junitPath = join(workDir, 'junit.xml');
-      const args = ['run', document, '--url', settings.baseUrl, '--checks', settings.checks.join(',')];
-      args.push('--max-examples', String(settings.maxExamples), '--seed', String(seed), '--workers', '1');
-      args.push('--request-timeout', String(settings.requestTimeoutMs / 1000), '--continue-on-failure');
-      args.push('--report', 'junit', '--report-junit-path', junitPath);
+      const args = schemathesisArguments(settings, document, seed, junitPath);
       if (token !== undefined) args.push('--header', `Authorization: Bearer ${token}`);
-      const secrets = token === undefined ? [] : [token];
       try {
-        context.log.info('Running Schemathesis', { document: settings.openApiPath, baseUrl: settings.baseUrl, seed });
-        const run = await runTool({
-          toolName: 'schemathesis',
-          command,
-          args,
-          cwd: workDir,
-          env: toolEnvironment(env, { NO_COLOR: '1', COLUMNS: '120' }),
-          timeoutMs: settings.timeoutMs,
-          installHint: PYTHON_TOOLS_INSTALL_HINT,
-          onTick: () => context.heartbeat(),
-          signal: context.cancellationSignal,
-        }).catch((error: unknown) => {
-          if (error instanceof ApplicationFailure) error.message = redact(error.message, secrets);
-          throw error;
+        Context.current().log.info('Running Schemathesis', {
+          document: settings.openApiPath,
+          baseUrl: settings.baseUrl,
+          seed,
         });
+        const run = await runSchemathesis(args, workDir, settings.timeoutMs, secrets);
+        // Schemathesis exits with 1 when checks fail and with 2 or more when it cannot run, such as on a bad document.
         if ((run.exitCode !== 0 && run.exitCode !== 1) || !existsSync(junitPath)) {
-          throw ApplicationFailure.nonRetryable(
-            redact(describeToolExit('schemathesis', run), secrets),
-            ToolFailureType.ToolFailed,
-          );
+          const message = redact(describeToolExit('schemathesis', run), secrets);
+          throw ApplicationFailure.nonRetryable(message, ToolFailureType.ToolFailed);
         }
         const report = redact(readFileSync(junitPath, 'utf8'), secrets);
         return contractOutcome(parseJUnitXml(report, 'schemathesis'), seed);
@@ -139,9 +152,9 @@ export function createApiContractGateActivities(
 }
 
 /**
- * Decides the gate: any failed check blocks. Errors without failures, such as a refused connection, mean
- * Schemathesis could not test, so the verdict is `error`; when every operation only errored the target is
- * likely down, and the activity fails with a retryable TargetUnreachable instead.
+ * Decides the gate: any failed check blocks. Errors without failures, such as a refused connection, mean that
+ * Schemathesis could not test, so the verdict is `error`. When every error is a network error the target is
+ * likely down, so the activity fails with a retryable TargetUnreachable instead.
  */
 function contractOutcome(testCases: ReturnType<typeof parseJUnitXml>, seed: number): GateOutcome {
   const { failures, errors } = contractFindings(testCases);

@@ -22,7 +22,7 @@ export interface ApiContractGateInput {
 /**
  * Checks that show the API and its OpenAPI document disagree: server errors, and responses or request handling
  * that the document does not describe. Left out by default: `positive_data_acceptance`, because APIs reject
- * schema-valid requests for business rules (the webhook answers 422 for an alert no runbook row routes);
+ * schema-valid requests for business rules (the webhook responds with 422 to an alert that no runbook row routes);
  * `unsupported_method` and `allow_header_conformance`, which test HTTP method semantics rather than the
  * document; and the stateful checks, which need the stateful phase and resource links.
  */

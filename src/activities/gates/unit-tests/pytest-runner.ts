@@ -33,8 +33,9 @@ function toFailures(testCases: JUnitTestCase[]): TestFailure[] {
     testCase.problems.map((problem) => ({
       runner: 'pytest' as const,
       location: testCase.classname ? `${testCase.classname}::${testCase.name}` : testCase.name,
-      // PyTest reports collection errors, such as an import error in a test file, as <error> elements.
-      title: problem.kind === 'error' && testCase.name === '' ? 'Test file failed to run' : 'Test failed',
+      // PyTest reports a collection error, such as an import error in a test file, as an <error> of a test case
+      // with an empty classname and the module as name.
+      title: problem.kind === 'error' && !testCase.classname ? 'Test file failed to run' : 'Test failed',
       detail: clip([problem.message, problem.text].filter(Boolean).join('\n')),
     })),
   );
