@@ -2,6 +2,12 @@ import { NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@t
 import { createRemediationActivities } from './activities';
 import { loadKubeConfig } from './activities/kubernetes';
 import { parseEnv, workerEnvSchema, type WorkerEnv } from './config/env';
+import {
+  AIRFLOW_PASSWORD_ENV,
+  AIRFLOW_USERNAME_ENV,
+  findMissingIntegrations,
+  POWERBI_TOKEN_ENV,
+} from './config/integrations';
 import { createLogger } from './logging';
 import { findMissingSecrets, loadRunbook } from './runbook/load';
 
@@ -21,10 +27,13 @@ export interface RemediationWorkerOptions {
 export async function createRemediationWorker(options: RemediationWorkerOptions): Promise<Worker> {
   const { env } = options;
   const runbook = loadRunbook(env.RUNBOOK_FILE);
-  const missing = findMissingSecrets(runbook, options.secrets);
+  const missing = [
+    ...findMissingSecrets(runbook, options.secrets),
+    ...findMissingIntegrations(runbook, env, options.secrets),
+  ];
   if (missing.length > 0) {
     throw new Error(
-      `missing secrets for ${env.RUNBOOK_FILE}; set these environment variables:\n  - ${missing.join('\n  - ')}`,
+      `missing settings for ${env.RUNBOOK_FILE}; set these environment variables:\n  - ${missing.join('\n  - ')}`,
     );
   }
   return Worker.create({
@@ -37,6 +46,18 @@ export async function createRemediationWorker(options: RemediationWorkerOptions)
       pagerDutyEventsUrl: env.PAGERDUTY_EVENTS_URL,
       kubeConfig: loadKubeConfig(),
       env: options.secrets,
+      incidentLogDir: env.INCIDENT_LOG_DIR,
+      incidentLogBaseUrl: env.INCIDENT_LOG_BASE_URL,
+      airflow: env.AIRFLOW_URL
+        ? {
+            baseUrl: env.AIRFLOW_URL,
+            apiVersion: env.AIRFLOW_API_VERSION,
+            usernameEnv: AIRFLOW_USERNAME_ENV,
+            passwordEnv: AIRFLOW_PASSWORD_ENV,
+          }
+        : undefined,
+      powerBi: env.POWERBI_API_URL ? { apiUrl: env.POWERBI_API_URL, tokenEnv: POWERBI_TOKEN_ENV } : undefined,
+      githubApiUrl: env.GITHUB_API_URL,
       rolloutPollIntervalMs: options.rolloutPollIntervalMs,
     }),
     maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,

@@ -34,6 +34,18 @@ export const workerEnvSchema = z.object({
   WORKER_METRICS_ADDRESS: z.string().default('127.0.0.1:9464'),
   /** Workflow histories the worker keeps in memory between tasks. */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().nonnegative().default(1000),
+  /** Folder of the incident log, one JSON and one Markdown file per incident. */
+  INCIDENT_LOG_DIR: z.string().default('incident-log'),
+  /** URL under which INCIDENT_LOG_DIR is served, for links in tickets and pages. */
+  INCIDENT_LOG_BASE_URL: httpUrl.optional(),
+  /** Airflow API root (Airflow 3 API server or 2.x webserver); needed by rows with an Airflow indicator. */
+  AIRFLOW_URL: httpUrl.optional(),
+  /** `v2` for Airflow 3 (token auth), `v1` for Airflow 2.x (basic auth). */
+  AIRFLOW_API_VERSION: z.enum(['v1', 'v2']).default('v2'),
+  /** Power BI REST API root, https://api.powerbi.com for the public cloud; needed by rows that refresh datasets. */
+  POWERBI_API_URL: httpUrl.optional(),
+  /** GitHub REST API root, https://api.github.com for github.com; needed by rows that open tickets. */
+  GITHUB_API_URL: httpUrl.optional(),
 });
 
 export type WebhookEnv = z.output<typeof webhookEnvSchema>;

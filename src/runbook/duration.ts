@@ -12,6 +12,7 @@ export function parseDuration(text: string): number | undefined {
 
 /** Formats milliseconds in Prometheus duration syntax, using the largest unit that divides evenly. */
 export function formatPrometheusDuration(ms: number): string {
+  if (ms === 0) return '0s';
   for (const unit of ['h', 'm', 's'] as const) {
     if (ms % UNIT_MS[unit] === 0) return `${ms / UNIT_MS[unit]}${unit}`;
   }

@@ -35,7 +35,7 @@ export async function startOrSignalRemediation(
     taskQueue: options.taskQueue,
     args: [input],
     signal: alertFiringSignal,
-    signalArgs: [{ fingerprint: alert.fingerprint, startsAt: alert.startsAt }],
+    signalArgs: [alert],
     typedSearchAttributes: [{ key: SLO_SERVICE, value: service.id }],
     staticSummary: `${service.name}: ${service.slo.objective} breached (incident ${input.incidentId})`,
     staticDetails: `Alert ${alert.fingerprint} firing since ${alert.startsAt}. Labels: ${JSON.stringify(alert.labels)}`,

@@ -18,6 +18,7 @@ describe('duration', () => {
   it('formats with the largest even unit', () => {
     assert.equal(formatPrometheusDuration(300_000), '5m');
     assert.equal(formatPrometheusDuration(90_000), '90s');
+    assert.equal(formatPrometheusDuration(0), '0s');
     assert.equal(formatPrometheusDuration(7_200_000), '2h');
     assert.equal(formatPrometheusDuration(1500), '1500ms');
   });

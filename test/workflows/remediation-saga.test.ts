@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
-import { WorkflowFailedError } from '@temporalio/client';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { BAD_REVISION_INCIDENT, readRevision } from '../../src/activities/kubernetes/annotations';
-import { statusQuery } from '../../src/workflows/remediation/messages';
+import {
+  acknowledgeSignal,
+  acknowledgeUpdate,
+  alertFiringSignal,
+  statusQuery,
+} from '../../src/workflows/remediation/messages';
 import { signalAlertResolved } from '../../src/webhook/temporal-dispatch';
 import {
   createDeployment,
@@ -66,6 +73,12 @@ describe('remediation saga', function () {
     assert.equal(harness.pagerDuty.requests.length, 0);
     assert.ok(result.timeline.some((entry) => /rolled back .* from revision 2 to revision 1/.test(entry.event)));
     assert.ok(result.timeline.some((entry) => /scaled .* from 2 to 4 replicas/.test(entry.event)));
+    const record = JSON.parse(
+      readFileSync(join(harness.incidentLogDir, 'saga-mitigated-20261204T101500Z.json'), 'utf8'),
+    );
+    assert.equal(record.status, 'mitigated');
+    assert.ok(record.closedAt);
+    assert.match(record.runUrl, /\/workflows\/slo-remediation-saga-mitigated\//);
   });
 
   it('ends a false alarm without acting', async () => {
@@ -97,10 +110,18 @@ describe('remediation saga', function () {
     assert.equal(result.outcome, 'escalated');
     assert.ok(result.timeline.some((entry) => /no earlier good revision/.test(entry.event)));
     const events = harness.pagerDuty.requests.map((request) => JSON.parse(request.body));
-    assert.deepEqual(events.map((event) => event.dedup_key).sort(), [
-      'saga-no-previous-20261204T101500Z/ml-ops',
-      'saga-no-previous-20261204T101500Z/sre',
-    ]);
+    assert.equal(events.length, 3);
+    assert.deepEqual(
+      events
+        .slice(0, 2)
+        .map((event) => event.dedup_key)
+        .sort(),
+      ['saga-no-previous-20261204T101500Z/ml-ops', 'saga-no-previous-20261204T101500Z/sre'],
+    );
+    assert.equal(events[2].dedup_key, 'saga-no-previous-20261204T101500Z/sre-managers', 'level 2 pages last');
+    assert.ok(
+      result.timeline.some((entry) => /no acknowledgement of level 1 within 1s; paging level 2/.test(entry.event)),
+    );
     assert.match(events[0].payload.summary, /kubernetes\.rollback failed/);
     assert.equal(harness.slack.requests.length, 1);
     assert.match(harness.slack.requests[0]!.body, /workflows\/slo-remediation-saga-no-previous\//);
@@ -113,7 +134,7 @@ describe('remediation saga', function () {
     // Revision 2 can never be scheduled; revision 3 is healthy. A rollback to 2 therefore never completes.
     await setImage(fixture, 'genai:v1', { nodeSelector: { pool: 'does-not-exist' }, wait: false });
     await setImage(fixture, 'genai:v2', { nodeSelector: {} });
-    const row = rowFor(harness.baseRow, 'saga-stuck', { verify: { rolloutTimeout: 5_000, window: 1_000 } });
+    const row = rowFor(harness.baseRow, 'saga-stuck', { verify: { completionTimeout: 5_000, window: 1_000 } });
     harness.indicator.script(row.id, [0.4]);
 
     const handle = await startRun(harness, row);
@@ -127,7 +148,7 @@ describe('remediation saga', function () {
     const deployment = await readDeploymentOf(fixture);
     assert.equal(imageOf(deployment), 'genai:v2');
     assert.equal(deployment.spec?.replicas, 2);
-    assert.equal(harness.pagerDuty.requests.length, 2);
+    assert.equal(harness.pagerDuty.requests.length, 3);
   });
 
   it('stops when the alert resolves before mitigation', async () => {
@@ -176,6 +197,74 @@ describe('remediation saga', function () {
     } finally {
       harness.pagerDuty.respond = respond;
     }
+  });
+
+  it('stops paging once someone acknowledges', async () => {
+    await createDeployment(kubeConfig(), 'saga-acknowledged', 'genai-api', 'genai:v1').then((f) => fixtures.push(f));
+    const base = rowFor(harness.baseRow, 'saga-acknowledged');
+    const levels = base.escalation.levels.map((level) => ({ ...level, ackTimeout: 60_000 }));
+    const row = { ...base, escalation: { ...base.escalation, levels } };
+    harness.indicator.script(row.id, [0.3]);
+
+    const handle = await startRun(harness, row);
+    while ((await handle.query(statusQuery)).escalationLevel !== 1)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    const early = await handle.executeUpdate(acknowledgeUpdate, { args: [{ by: 'alice@example.com', note: 'on it' }] });
+    const again = await handle.executeUpdate(acknowledgeUpdate, { args: [{ by: 'bob@example.com' }] });
+    const result = await handle.result();
+
+    assert.deepEqual(early, { accepted: true, level: 1, message: 'acknowledged level 1' });
+    assert.equal(again.accepted, false);
+    assert.equal(result.outcome, 'escalated');
+    assert.equal(harness.pagerDuty.requests.length, 2, 'level 2 must not be paged');
+    assert.ok(
+      result.timeline.some((entry) => entry.event === 'alice@example.com acknowledged the level 1 page: on it'),
+    );
+    assert.equal((await handle.query(statusQuery)).acknowledgedBy, 'alice@example.com');
+  });
+
+  it('rejects an acknowledgement without a name', async () => {
+    await createDeployment(kubeConfig(), 'saga-ack-invalid', 'genai-api', 'genai:v1').then((f) => fixtures.push(f));
+    const base = rowFor(harness.baseRow, 'saga-ack-invalid');
+    const row = {
+      ...base,
+      escalation: { ...base.escalation, levels: [{ ...base.escalation.levels[0]!, ackTimeout: 60_000 }] },
+    };
+    harness.indicator.script(row.id, [0.3]);
+    const handle = await startRun(harness, row);
+    while ((await handle.query(statusQuery)).escalationLevel !== 1)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    await assert.rejects(handle.executeUpdate(acknowledgeUpdate, { args: [{ by: ' ' }] }), (error: Error) => {
+      assert.ok(error instanceof WorkflowUpdateFailedError);
+      assert.match(String(error.cause?.message), /acknowledge needs "by"/);
+      return true;
+    });
+    await handle.signal(acknowledgeSignal, { by: 'carol' });
+    assert.equal((await handle.result()).outcome, 'escalated');
+  });
+
+  it('checks a newer alert in a new run', async () => {
+    await deploymentWithTwoRevisions('saga-follow-up');
+    const row = rowFor(harness.baseRow, 'saga-follow-up');
+    let release!: (value: number) => void;
+    harness.indicator.script(row.id, [new Promise<number>((resolve) => (release = resolve)), 0.02]);
+
+    const handle = await startRun(harness, row);
+    const firstRunId = (await handle.describe()).runId;
+    while (harness.indicator.requests.every((request) => request.serviceId !== row.id)) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await handle.signal(alertFiringSignal, { ...alertFor(row.id), startsAt: '2026-12-04T10:15:00.000Z' });
+    await handle.signal(alertFiringSignal, { ...alertFor(row.id, 'fp-again'), startsAt: '2026-12-04T11:00:00.000Z' });
+    release(0.01);
+    const result = await handle.result();
+
+    assert.equal(result.outcome, 'not-confirmed');
+    const first = await harness.dispatch.client.workflow.getHandle(handle.workflowId, firstRunId).describe();
+    assert.equal(first.status.name, 'CONTINUED_AS_NEW');
+    const status = await handle.query(statusQuery);
+    assert.equal(status.incidentId, 'saga-follow-up-20261204T110000Z');
+    assert.match(status.timeline[0]!.event, /alert fp-again firing since 2026-12-04T11:00:00.000Z/);
   });
 
   it('answers the status query with phase and timeline', async () => {

@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
@@ -15,10 +16,10 @@ import { HttpStub } from '../activities/http-stub';
 import { sharedTemporal } from '../support/temporal';
 
 /** Secrets the test rows name; the values only reach the local stubs. */
-export const TEST_SECRETS = {
+export const TEST_SECRETS: Record<string, string> = {
   PAGERDUTY_ROUTING_KEY_SRE: 'routing-key-sre-0000000000000000',
   PAGERDUTY_ROUTING_KEY_ML_OPS: 'routing-key-mlops-00000000000000',
-  SLACK_WEBHOOK_URL_STAKEHOLDERS: '',
+  PAGERDUTY_ROUTING_KEY_SRE_MANAGERS: 'routing-key-managers-00000000000',
 };
 
 /**
@@ -43,6 +44,8 @@ export class ScriptedIndicator {
 
 export interface SagaHarness {
   worker: Worker;
+  /** Folder of the incident log the worker writes. */
+  incidentLogDir: string;
   running: Promise<void>;
   pagerDuty: HttpStub;
   slack: HttpStub;
@@ -56,14 +59,23 @@ export interface SagaHarness {
  * Starts a worker on the shared Temporal server with the real Kubernetes, PagerDuty and Slack activities, the
  * last two pointed at local stubs, and a scripted indicator in place of Prometheus.
  */
-export async function startSagaHarness(kubeConfig: KubeConfig, taskQueue: string): Promise<SagaHarness> {
+export async function startSagaHarness(
+  kubeConfig: KubeConfig,
+  taskQueue: string,
+  extra: { secrets?: Record<string, string>; activities?: Record<string, (...args: any[]) => Promise<unknown>> } = {},
+): Promise<SagaHarness> {
   const temporal = await sharedTemporal();
   const pagerDuty = await HttpStub.start((request) => ({
     status: 202,
     body: { status: 'success', message: 'Event processed', dedup_key: JSON.parse(request.body).dedup_key },
   }));
   const slack = await HttpStub.start(() => ({ status: 200, body: 'ok' }));
-  const secrets = { ...TEST_SECRETS, SLACK_WEBHOOK_URL_STAKEHOLDERS: `${slack.baseUrl}/services/T000/B000/XXXX` };
+  const secrets = {
+    ...TEST_SECRETS,
+    SLACK_WEBHOOK_URL_STAKEHOLDERS: `${slack.baseUrl}/services/T000/B000/XXXX`,
+    ...extra.secrets,
+  };
+  const incidentLogDir = mkdtempSync(join(tmpdir(), 'incident-log-'));
   const indicator = new ScriptedIndicator();
   const worker = await Worker.create({
     connection: temporal.nativeConnection,
@@ -75,15 +87,18 @@ export async function startSagaHarness(kubeConfig: KubeConfig, taskQueue: string
         pagerDutyEventsUrl: `${pagerDuty.baseUrl}/v2/enqueue`,
         kubeConfig,
         env: secrets,
+        incidentLogDir,
         rolloutPollIntervalMs: 250,
       }),
       measureIndicator: indicator.measureIndicator,
+      ...extra.activities,
     },
   });
   const running = worker.run();
   const baseRow = loadRunbook(join(__dirname, '../../config/runbook.yaml')).services[0]!;
   return {
     worker,
+    incidentLogDir,
     running,
     pagerDuty,
     slack,
@@ -106,7 +121,11 @@ export function rowFor(base: ServiceRunbook, id: string, overrides: Partial<Serv
     id,
     alertLabels: { service: id },
     deployment: { namespace: id, name: 'genai-api' },
-    verify: { rolloutTimeout: 60_000, window: 1_000 },
+    verify: { completionTimeout: 60_000, window: 1_000 },
+    escalation: {
+      ...base.escalation,
+      levels: base.escalation.levels.map((level) => ({ ...level, ackTimeout: 1_000 })),
+    },
     ...overrides,
   };
 }

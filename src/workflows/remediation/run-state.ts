@@ -1,12 +1,14 @@
 import { log, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { REMEDIATION_OUTCOME, REMEDIATION_PHASE } from '../search-attributes';
-import type { RemediationInput, RemediationOutcome, RemediationStatus, SagaPhase } from './types';
+import type { AlertRef, RemediationInput, RemediationOutcome, RemediationStatus, SagaPhase } from './types';
 
 /** The saga's phase and timeline, kept in one place so the status query, logs and search attributes agree. */
 export class RunState {
   readonly status: RemediationStatus;
   /** Number of the incident ticket, once opened. */
   ticketNumber?: number;
+  /** The earliest firing alert that started after this run's alert: a new incident to handle next. */
+  followUp?: AlertRef;
 
   constructor(readonly input: RemediationInput) {
     this.status = {

@@ -1,4 +1,4 @@
-import { ApplicationFailure, CancellationScope, setHandler, sleep } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, continueAsNew, setHandler, sleep } from '@temporalio/workflow';
 import type { ActionOutcome } from './actions/action-outcome';
 import { runAction } from './actions/run-action';
 import { endDegradedModes } from './degraded-mode';
@@ -7,6 +7,7 @@ import { describeFailure } from './failure-text';
 import { commentOutcome, openIncidentTicket, saveIncidentRecord } from './incident-record';
 import { confirmBreach, measurePrometheus } from './measurement';
 import { acknowledgeSignal, acknowledgeUpdate, alertFiringSignal, alertResolvedSignal, statusQuery } from './messages';
+import { incidentIdFor } from './ids';
 import { RunState } from './run-state';
 import type {
   AcknowledgeRequest,
@@ -24,6 +25,22 @@ import type {
 export async function remediationSaga(input: RemediationInput): Promise<RemediationResult> {
   const state = new RunState(input);
   installHandlers(state);
+  const result = await remediate(state);
+  if (state.followUp) {
+    // A newer alert arrived while this incident was handled: it may be a new breach, so a fresh run checks it.
+    const alert = state.followUp;
+    state.record(`alert ${alert.fingerprint} fired again at ${alert.startsAt}; continuing as a new run to check it`);
+    await continueAsNew<typeof remediationSaga>({
+      ...input,
+      alert,
+      incidentId: incidentIdFor(input.service.id, alert.startsAt),
+    });
+  }
+  return result;
+}
+
+async function remediate(state: RunState): Promise<RemediationResult> {
+  const { input } = state;
   const { service } = input;
   state.record(`alert ${input.alert.fingerprint} firing since ${input.alert.startsAt}; SLO: ${service.slo.objective}`);
 
@@ -86,8 +103,11 @@ function installHandlers(state: RunState): void {
     state.status.alertResolvedAt = endsAt;
     state.record(`Alertmanager reports the alert resolved at ${endsAt}`);
   });
-  setHandler(alertFiringSignal, () => {
+  setHandler(alertFiringSignal, (alert) => {
     state.status.firingDeliveries += 1;
+    const newer = Date.parse(alert.startsAt) > Date.parse(state.input.alert.startsAt);
+    const earliest = !state.followUp || Date.parse(alert.startsAt) < Date.parse(state.followUp.startsAt);
+    if (newer && earliest) state.followUp = alert;
   });
   setHandler(acknowledgeSignal, (request) => void acknowledge(state, request));
   setHandler(acknowledgeUpdate, (request) => acknowledge(state, request), {

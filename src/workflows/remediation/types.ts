@@ -68,10 +68,8 @@ export interface AlertResolvedSignal {
   endsAt: string;
 }
 
-export interface AlertFiringSignal {
-  fingerprint: string;
-  startsAt: string;
-}
+/** A firing delivery: the alert as Alertmanager sent it. */
+export type AlertFiringSignal = AlertRef;
 
 export interface AcknowledgeRequest {
   /** Person or system that acknowledges, such as a PagerDuty user or an email address. */
