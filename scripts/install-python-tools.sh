@@ -2,7 +2,7 @@
 # Creates the Python virtual environments the CI gates run, outside the clone:
 #   $SRE_TOOLS_CACHE/schemathesis-<version>/  Schemathesis, for the API contract gate (`bin/st`)
 #   $SRE_TOOLS_CACHE/pytest-<version>/        PyTest and pytest-cov, for the unit-test gate (`bin/python -m pytest`)
-# SRE_TOOLS_CACHE defaults to ~/.cache/sre-tools. Each environment is complete once its `.installed` file holds
+# SRE_TOOLS_CACHE defaults to ~/.cache/sre-tools. Each environment is complete once its `.installed` file contains
 # its pins; a cache hit prints nothing. PYTHON selects the interpreter (default python3, 3.9 or newer).
 # src/activities/gates/python-tools.ts holds the same pins; a test checks that they match.
 set -euo pipefail
@@ -31,7 +31,7 @@ install_venv() {
     return 0
   fi
   echo "install-python-tools.sh: installing $pins into $dir" >&2
-  # A directory without the marker is a failed earlier attempt. Virtual environments hold absolute paths, so
+  # A directory without the marker is a failed earlier attempt. Virtual environments contain absolute paths, so
   # they are built in place rather than in a temporary directory that is renamed.
   rm -rf "$dir"
   "$python" -m venv "$dir"

@@ -1,9 +1,19 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { Worker, type WorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, Worker, bundleWorkflowCode, type WorkflowBundle, type WorkerOptions } from '@temporalio/worker';
 import type { GateVerdict } from '../../src/gates/contracts';
 import { sharedTemporal } from '../support/temporal';
+
+let bundle: Promise<WorkflowBundle> | undefined;
+
+/** Bundles gate-workflows.ts once per test process; bundling takes seconds and every gate test worker needs it. */
+function gateWorkflowBundle(): Promise<WorkflowBundle> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('./gate-workflows'), logger: quietLogger });
+  return bundle;
+}
+
+const quietLogger = new DefaultLogger('WARN');
 
 /** A worker of the gate tests on a task queue of its own, running until `stop`. */
 export class GateTestWorker {
@@ -19,7 +29,7 @@ export class GateTestWorker {
     const worker = await Worker.create({
       connection: nativeConnection,
       taskQueue: queue,
-      workflowsPath: require.resolve('./gate-workflows'),
+      workflowBundle: await gateWorkflowBundle(),
       activities,
       ...options,
     });

@@ -17,7 +17,7 @@ import { DEFAULT_CONTRACT_CHECKS, type ApiContractGateInput } from './types';
 export { DEFAULT_CONTRACT_CHECKS, type ApiContractGateInput } from './types';
 
 export interface ApiContractGateActivityOptions {
-  /** Environment holding the tokens that `bearerTokenEnv` names; only PATH and a few more reach Schemathesis. */
+  /** Environment with the tokens that `bearerTokenEnv` names; only the variables toolEnvironment passes on reach Schemathesis. */
   env?: NodeJS.ProcessEnv;
   /** Schemathesis CLI; defaults to the `st` that scripts/install-python-tools.sh installs. */
   schemathesisCommand?: string;

@@ -18,9 +18,13 @@ import { unitTestOutcome } from './unit-test-outcome';
 export type { UnitTestGateInput, UnitTestRunner } from './types';
 
 export interface UnitTestGateActivityOptions {
-  /** Environment of the worker; only PATH, HOME and a few locale variables reach the test runners. */
+  /** Environment of the worker; only the variables toolEnvironment passes on, such as PATH and HOME, reach the runners. */
   env?: NodeJS.ProcessEnv;
-  /** Python interpreter with pytest and pytest-cov; defaults to the one scripts/install-python-tools.sh makes. */
+  /**
+   * Python interpreter with pytest and pytest-cov; defaults to the one scripts/install-python-tools.sh makes.
+   * NOTE: that default has no packages besides PyTest's, so targets with dependencies need an interpreter of
+   * their own here, such as the virtual environment their CI job installs.
+   */
   pythonCommand?: string;
   /** `jest/bin/jest.js` for repositories without their own Jest; defaults to this project's devDependency. */
   jestEntryPoint?: string;
