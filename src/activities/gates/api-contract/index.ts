@@ -17,7 +17,10 @@ import { DEFAULT_CONTRACT_CHECKS, type ApiContractGateInput } from './types';
 export { DEFAULT_CONTRACT_CHECKS, type ApiContractGateInput } from './types';
 
 export interface ApiContractGateActivityOptions {
-  /** Environment with the tokens that `bearerTokenEnv` names; only the variables toolEnvironment passes on reach Schemathesis. */
+  /**
+   * Environment with the tokens that `bearerTokenEnv` names. Only the variables that toolEnvironment passes on
+   * reach Schemathesis.
+   */
   env?: NodeJS.ProcessEnv;
   /** Schemathesis CLI; defaults to the `st` that scripts/install-python-tools.sh installs. */
   schemathesisCommand?: string;

@@ -18,7 +18,10 @@ import { unitTestOutcome } from './unit-test-outcome';
 export type { UnitTestGateInput, UnitTestRunner } from './types';
 
 export interface UnitTestGateActivityOptions {
-  /** Environment of the worker; only the variables toolEnvironment passes on, such as PATH and HOME, reach the runners. */
+  /**
+   * Environment of the worker. Only the variables that toolEnvironment passes on, such as PATH and HOME, reach
+   * the test runners.
+   */
   env?: NodeJS.ProcessEnv;
   /**
    * Python interpreter with pytest and pytest-cov; defaults to the one scripts/install-python-tools.sh makes.
