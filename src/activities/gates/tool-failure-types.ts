@@ -1,6 +1,6 @@
 /**
- * Failure types of the tool-running gate activities (unit tests, API contract, fuzzing). Their workflows list the non-retryable ones in
- * their retry policies and turn any of them into an `error` verdict.
+ * Failure types of the tool-running gate activities (unit tests, API contract, fuzzing). Their workflows list the
+ * non-retryable ones in their retry policies and turn any of them into an `error` verdict.
  */
 export const ToolFailureType = {
   /** The tool's executable is missing; the message names the install step. */

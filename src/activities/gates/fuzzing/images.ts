@@ -90,7 +90,10 @@ export function pngClaimingSize(width: number, height: number): Buffer {
   ]);
 }
 
-/** Rewrites the baseline frame header (SOF0) of a JPEG to claim `width` x `height`, at most 65535 each, over small data. */
+/**
+ * Rewrites the baseline frame header (SOF0) of a JPEG to claim `width` x `height`, at most 65535 each, over the
+ * small image data.
+ */
 export function jpegClaimingSize(jpeg: Buffer, width: number, height: number): Buffer {
   const copy = Buffer.from(jpeg);
   for (let i = 2; i < copy.length - 9; i++) {

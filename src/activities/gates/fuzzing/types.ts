@@ -21,7 +21,7 @@ export interface FuzzingGateInput {
   maxDurationMs?: number;
   /** Latency objective of one request in milliseconds. Defaults to 2000. */
   latencySloMs?: number;
-  /** Time after which a request without a response counts as failed, in milliseconds, at most 20000. Defaults to 10000. */
+  /** Wait for a response in milliseconds, at most 20000; a request still waiting then fails. Defaults to 10000. */
   requestTimeoutMs?: number;
   /**
    * Environment variable of the worker holding the canary: a random string the target's operators planted in its
