@@ -37,7 +37,7 @@ async function checkTarget(target: WatchdogTarget, result: EtlWatchdogResult): P
   }
 }
 
-/** The cause's message of an activity failure, whose own message only says that the activity failed. */
+/** Returns the message of an activity failure's cause, because its own message is only `Activity task failed`. */
 function describeError(error: unknown): string {
   if (error instanceof ActivityFailure && error.cause) return error.cause.message;
   return error instanceof Error ? error.message : String(error);
