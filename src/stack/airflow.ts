@@ -1,6 +1,15 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, copyFileSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -52,8 +61,22 @@ export interface AirflowServerOptions {
 }
 
 /**
- * Builds the environment of every Airflow process. Everything is set here, and inherited AIRFLOW__ variables
- * are dropped, so the user's own Airflow config cannot leak in.
+ * Returns the secret stored in `stateDir/name`, creating it first. A Fernet key must survive restarts on the
+ * same state folder, because Airflow encrypts Variables and Connections with it.
+ */
+function readOrCreateSecret(stateDir: string, name: string, create: () => string): string {
+  const file = join(stateDir, name);
+  if (existsSync(file)) return readFileSync(file, 'utf8');
+  const secret = create();
+  mkdirSync(stateDir, { recursive: true });
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+/**
+ * Builds the environment of every Airflow process, creating the state folder's Fernet key on first use. Every
+ * setting is made here, and inherited AIRFLOW variables are dropped, so the user's own Airflow config cannot
+ * leak in.
  */
 export function airflowEnvironment(options: AirflowServerOptions, port: number): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
@@ -72,7 +95,11 @@ export function airflowEnvironment(options: AirflowServerOptions, port: number):
     AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION: 'False',
     AIRFLOW__CORE__EXECUTOR: 'LocalExecutor',
     AIRFLOW__CORE__PARALLELISM: String(options.parallelism ?? 2),
-    AIRFLOW__CORE__FERNET_KEY: `${randomBytes(32).toString('base64url')}=`,
+    AIRFLOW__CORE__FERNET_KEY: readOrCreateSecret(
+      stateDir,
+      'fernet-key',
+      () => `${randomBytes(32).toString('base64url')}=`,
+    ),
     AIRFLOW__DATABASE__SQL_ALCHEMY_CONN: `sqlite:///${join(stateDir, 'airflow.db')}`,
     AIRFLOW__CORE__AUTH_MANAGER: SIMPLE_AUTH_MANAGER,
     AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS: `${options.username}:admin`,

@@ -89,7 +89,7 @@ describe('ETL row against a real Airflow', function () {
       console.log(
         `    Airflow memory (PSS) before stop: ${(proportionalSetSizeKiB(airflow.processTree()) / 1024).toFixed(0)} MiB`,
       );
-      await airflow.stop();
+      await airflow.stop(2000);
     }
     if (stateDir) rmSync(stateDir, { recursive: true, force: true });
   });
@@ -135,7 +135,7 @@ describe('ETL row against a real Airflow', function () {
 
   it('starts one saga per overdue run when run twice', async () => {
     const temporal = await sharedTemporal();
-    const runbook = loadRunbook('config/runbook.yaml');
+    const runbook = loadRunbook(join(__dirname, '..', '..', 'config', 'runbook.yaml'));
     worker = await Worker.create({
       connection: temporal.nativeConnection,
       taskQueue: TASK_QUEUE,
@@ -156,7 +156,7 @@ describe('ETL row against a real Airflow', function () {
     const input: EtlWatchdogInput = {
       targets: [{ serviceId: 'etl-pipeline', dagId: 'etl_daily', maxRunDurationSeconds: BUDGET_SECONDS }],
     };
-    // The replacement run hangs too (its conf says so), so it is the second overdue run next to otherRun.
+    // The replacement run hangs too, because it copies the conf {hang: true}, so it is the second overdue run next to otherRun.
     const replacementRun = (await activities.restartDagRun({ incidentId, dagId: 'etl_daily', dagRunId: stuckRun }))
       .newRunId;
     const find = () => activities.findOverdueDagRuns({ dagIds: ['etl_daily'], maxRunDurationSeconds: BUDGET_SECONDS });

@@ -1,9 +1,12 @@
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { buildDagRunAlert, incidentKeyForRun } from '../../src/activities/airflow/start-remediation';
 import type { OverdueDagRun } from '../../src/activities/airflow/watchdog-types';
 import { loadRunbook } from '../../src/runbook/load';
 
-const row = loadRunbook('config/runbook.yaml').services.find((service) => service.id === 'etl-pipeline')!;
+const row = loadRunbook(join(__dirname, '..', '..', 'config', 'runbook.yaml')).services.find(
+  (service) => service.id === 'etl-pipeline',
+)!;
 
 function overdueRun(fields: Partial<OverdueDagRun>): OverdueDagRun {
   return {

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { ScheduleNotFoundError } from '@temporalio/client';
 import { loadRunbook } from '../../src/runbook/load';
@@ -5,9 +6,9 @@ import type { Runbook } from '../../src/runbook/schema';
 import { createWatchdogSchedules, watchdogScheduleId } from '../../src/starters/create-watchdog-schedule';
 import { sharedTemporal } from '../support/temporal';
 
-/** The shipped runbook with the ETL row's threshold replaced. */
+/** Loads the shipped runbook and replaces the ETL row's threshold. */
 function runbookWithThreshold(threshold: number): Runbook {
-  const runbook = structuredClone(loadRunbook('config/runbook.yaml'));
+  const runbook = structuredClone(loadRunbook(join(__dirname, '..', '..', 'config', 'runbook.yaml')));
   const row = runbook.services.find((service) => service.id === 'etl-pipeline')!;
   if (row.slo.indicator.type === 'airflow-dag-run') row.slo.indicator.threshold = threshold;
   return runbook;
