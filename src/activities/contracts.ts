@@ -173,9 +173,14 @@ export interface DagRunRef {
 export interface DagRunStatus extends DagRunRef {
   /** Airflow state: queued, running, success, failed, and so on. */
   state: string;
+  /** When the run was queued; null when Airflow does not say. */
+  queuedAt: string | null;
   startDate: string | null;
   endDate: string | null;
-  /** Run time so far (running) or in total (finished), in seconds; null before the run started. */
+  /**
+   * End-to-end time in seconds, from queueing (or the start when the queue time is unknown) to now while the
+   * run is active, or to its end once finished; null when neither time is known.
+   */
   durationSeconds: number | null;
 }
 

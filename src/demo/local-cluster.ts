@@ -23,7 +23,11 @@ export async function startLocalCluster(stateDir: string, namespaces: string[]):
   try {
     ({ stdout } = await run('bash', [join(repoRoot, 'scripts/kube/start.sh')], { env, timeout: 300_000 }));
   } catch (error) {
-    const stderr = String((error as { stderr?: string }).stderr ?? '').trim().split('\n').slice(-15).join('\n');
+    const stderr = String((error as { stderr?: string }).stderr ?? '')
+      .trim()
+      .split('\n')
+      .slice(-15)
+      .join('\n');
     throw new Error(`scripts/kube/start.sh failed:\n${stderr}`);
   }
   const match = /export KUBECONFIG=(\S+)/.exec(stdout);

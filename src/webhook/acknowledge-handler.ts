@@ -1,7 +1,6 @@
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { z } from 'zod';
-import { acknowledgeUpdate } from '../workflows/remediation/messages';
-import type { AcknowledgeResult } from '../workflows/remediation/types';
+import { acknowledgeSignal } from '../workflows/remediation/messages';
 import { RequestRejection } from './http-errors';
 
 /** Path of the acknowledge endpoint; the last-but-one segment is the remediation's workflow id. */
@@ -12,32 +11,30 @@ const acknowledgeBodySchema = z.strictObject({
   note: z.string().max(2000).optional(),
 });
 
-/** Acknowledges the page of an open remediation run through its `acknowledgeUpdate` update. */
+/**
+ * Acknowledges the page of an open remediation run with the `acknowledge` signal. A signal is recorded in the
+ * run's history at once, so the answer does not wait for a worker; the run acts on it when its worker next runs.
+ * The `acknowledgeUpdate` update (src/starters/acknowledge.ts) answers whether the page was still open.
+ */
 export async function acknowledgeRemediation(
   client: Client,
   workflowId: string,
   body: unknown,
-): Promise<AcknowledgeResult> {
+): Promise<{ workflowId: string; signaled: true }> {
   const parsed = acknowledgeBodySchema.safeParse(body);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
     throw new RequestRejection(422, 'invalid_payload', `invalid acknowledgement: ${problems.join('; ')}`);
   }
   try {
-    return await client.workflow.getHandle(workflowId).executeUpdate(acknowledgeUpdate, { args: [parsed.data] });
+    await client.workflow.getHandle(workflowId).signal(acknowledgeSignal, parsed.data);
+    return { workflowId, signaled: true };
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) {
       throw new RequestRejection(
         404,
         'no_open_run',
         `no open remediation run ${workflowId}; check the id in the Web UI`,
-      );
-    }
-    if (error instanceof WorkflowUpdateFailedError) {
-      throw new RequestRejection(
-        422,
-        'rejected_update',
-        `the run rejected the acknowledgement: ${error.cause?.message ?? error.message}`,
       );
     }
     throw error;

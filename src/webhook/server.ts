@@ -32,7 +32,7 @@ const handleAlerts: Handler = async (options, request) => {
 function acknowledgeHandler(workflowId: string): Handler {
   return async (options, request) => {
     const body = await readJsonBody(request, options.maxBodyBytes);
-    return { status: 200, body: await acknowledgeRemediation(options.client, workflowId, body) };
+    return { status: 202, body: await acknowledgeRemediation(options.client, workflowId, body) };
   };
 }
 
@@ -76,6 +76,35 @@ async function serve(
   }
 }
 
+/** Methods each known path accepts, for the Allow header of a 405. */
+function allowedMethods(path: string): string | undefined {
+  if (path === ALERTMANAGER_PATH || ACKNOWLEDGE_PATH.test(path)) return 'POST';
+  if (path === '/healthz' || path === '/metrics') return 'GET';
+  return undefined;
+}
+
+/** Answers 405 with Allow for a known path and a wrong method, as HTTP requires, and 404 otherwise. */
+function rejectUnrouted(
+  options: WebhookServerOptions,
+  request: IncomingMessage,
+  response: ServerResponse,
+  requestId: string,
+  path: string,
+): void {
+  const allow = allowedMethods(path);
+  if (allow) {
+    options.metrics.rejections.inc({ reason: 'method_not_allowed' });
+    response.setHeader('allow', allow);
+    sendJson(response, 405, { requestId, error: `${request.method} is not allowed on ${path}; use ${allow}` });
+    return;
+  }
+  options.metrics.rejections.inc({ reason: 'not_found' });
+  sendJson(response, 404, {
+    requestId,
+    error: `no route for ${request.method} ${path}; POST alerts to ${ALERTMANAGER_PATH}`,
+  });
+}
+
 /** Creates the HTTP server that receives Alertmanager webhooks; the caller binds it with `listen`. */
 export function createWebhookServer(options: WebhookServerOptions): Server {
   return createServer((request, response) => {
@@ -94,11 +123,7 @@ export function createWebhookServer(options: WebhookServerOptions): Server {
         response.end(text);
       });
     } else {
-      options.metrics.rejections.inc({ reason: 'not_found' });
-      sendJson(response, 404, {
-        requestId,
-        error: `no route for ${request.method} ${path}; POST alerts to ${ALERTMANAGER_PATH}`,
-      });
+      rejectUnrouted(options, request, response, requestId, path ?? '/');
     }
   });
 }

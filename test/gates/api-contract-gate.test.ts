@@ -85,7 +85,7 @@ describe('API contract gate workflow', function () {
       assert.equal(verdict.gate, 'api-contract');
       assert.deepEqual(verdict.findings, []);
       assert.equal(verdict.status, 'pass', verdict.summary);
-      assert.match(verdict.summary, /0 contract violations in 3 API operations \(seed 1266834886\)/);
+      assert.match(verdict.summary, /0 contract violations in 4 API operations \(seed 1266834886\)/);
     });
   });
 

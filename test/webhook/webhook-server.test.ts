@@ -202,5 +202,8 @@ describe('webhook server', function () {
     assert.equal(response.status, 200);
     assert.match(await response.text(), /slo_webhook_requests_total/);
     assert.equal((await fetch(`${baseUrl}/nope`)).status, 404);
+    const wrongMethod = await fetch(`${baseUrl}${ALERTMANAGER_PATH}`);
+    assert.equal(wrongMethod.status, 405);
+    assert.equal(wrongMethod.headers.get('allow'), 'POST');
   });
 });

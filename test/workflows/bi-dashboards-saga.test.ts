@@ -184,7 +184,7 @@ describe('BI dashboards saga', function () {
     assert.ok(hasEvent(result, /ended as Failed: ModelRefreshFailed_CredentialsNotSpecified/));
     assert.deepEqual(pagedKeys(harness), ['bi-refresh-fails-20261204T101500Z/bi-lead']);
     const summary = String(JSON.parse(harness.pagerDuty.requests[0]!.body).payload.summary);
-    assert.match(summary, /did not complete/);
+    assert.match(summary, /did not finish within the SLO/);
     assert.equal(readIncidentRecord(harness, 'bi-refresh-fails-20261204T101500Z')?.status, 'escalated');
   });
 

@@ -256,10 +256,15 @@ describe('ETL pipeline saga', function () {
 
     assert.equal(result.outcome, 'escalated', timelineOf(result));
     assert.equal(run.state, 'failed');
-    assert.ok(hasEvent(result, /the work of the actions did not complete: DAG run etl_daily\/slo_restart__.* failed/));
+    assert.ok(
+      hasEvent(
+        result,
+        /the work the actions started did not finish within the SLO: DAG run etl_daily\/slo_restart__.* failed/,
+      ),
+    );
     assert.equal(dataTeamMessages().length, 1);
     assert.deepEqual(pagedKeys(harness), [`${incidentId}/data-eng`]);
-    assertEscalationTicket(incidentId, handle.workflowId, /the work of the actions did not complete/);
+    assertEscalationTicket(incidentId, handle.workflowId, /the work the actions started did not finish within the SLO/);
   });
 
   it('pages the next level without an acknowledgement', async () => {

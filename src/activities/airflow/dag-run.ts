@@ -61,15 +61,19 @@ export function secondsBetween(from: string | null, to: number): number | null {
   return Number.isNaN(start) ? null : Math.max(0, (to - start) / 1000);
 }
 
-/** Converts a run to the contract's status: the run time so far while it runs, and in total once it finished. */
+/**
+ * Converts a run to the contract's status. The duration is end to end, as the SLO counts it: from queueing (or
+ * from the start when the queue time is unknown) to now while the run is active, and to its end once finished.
+ */
 export function toDagRunStatus(run: AirflowDagRun, nowMs: number): DagRunStatus {
   const end = run.endDate !== null && FINISHED_STATES.has(run.state) ? Date.parse(run.endDate) : nowMs;
   return {
     dagId: run.dagId,
     dagRunId: run.dagRunId,
     state: run.state,
+    queuedAt: run.queuedAt,
     startDate: run.startDate,
     endDate: run.endDate,
-    durationSeconds: secondsBetween(run.startDate, end),
+    durationSeconds: secondsBetween(run.queuedAt ?? run.startDate, end),
   };
 }

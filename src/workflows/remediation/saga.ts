@@ -140,8 +140,8 @@ async function awaitCompletions(state: RunState, outcomes: ActionOutcome[]): Pro
       await outcome.awaitCompletion();
     } catch (error) {
       const reason = describeFailure(error);
-      state.record(`the work of the actions did not complete: ${reason}`);
-      return `the work of the actions did not complete (${reason})`;
+      state.record(`the work the actions started did not finish within the SLO: ${reason}`);
+      return `the work the actions started did not finish within the SLO (${reason})`;
     }
   }
   return undefined;
