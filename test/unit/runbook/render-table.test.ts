@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadRunbook } from '../../../src/runbook/load';
 import { renderRunbookTable, replaceRunbookTable, TABLE_END, TABLE_START } from '../../../src/runbook/render-table';
@@ -32,6 +33,11 @@ describe('runbook table', () => {
     const document = `# Title\n\n${TABLE_START}\nold table\n${TABLE_END}\n\nAfter.\n`;
     const updated = replaceRunbookTable(document, '| new |\n');
     assert.equal(updated, `# Title\n\n${TABLE_START}\n| new |\n${TABLE_END}\n\nAfter.\n`);
+  });
+
+  it('matches the table in the README', () => {
+    const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
+    assert.equal(replaceRunbookTable(readme, renderRunbookTable(runbook)), readme, 'run npm run runbook:render');
   });
 
   it('rejects a document without markers', () => {
