@@ -13,7 +13,7 @@ const DEFAULT_MAX_ATTEMPTS = 5;
 /**
  * DAST gate of the testing matrix: crawls the staging deployment with ZAP's spider, runs an active scan on what
  * it found, then reads the alerts. Blocks on any Medium or High risk alert. A ZAP fault or a scan that passes
- * its deadline gives an `error` verdict; the scan activities stop their scan in ZAP when they are cancelled.
+ * its deadline gives an `error` verdict, and the scan activities stop their scan in ZAP when they are cancelled.
  */
 export async function dastGate(input: DastGateInput): Promise<GateVerdict> {
   const startedAt = Date.now();

@@ -13,12 +13,12 @@ export interface SastGateInput {
   /** Pull request id the analysis ran for, such as `42`. */
   pullRequest?: string;
   /**
-   * Whether a failed SonarQube quality gate (status ERROR) blocks. Default true, because the quality gate holds
-   * the project's coverage and security conditions, which the CI policy says must block. False leaves only
-   * the matrix rule: no new critical issue.
+   * Whether a failed SonarQube quality gate (status ERROR) blocks. Default true, because the quality gate contains
+   * the project's coverage and security conditions, and the CI policy blocks on failed coverage and security.
+   * False leaves only the matrix rule: no new critical issue.
    */
   blockOnQualityGate?: boolean;
-  /** Longest wait for SonarQube to process the analysis, in milliseconds. Default 30 minutes. */
+  /** Maximum wait for SonarQube to process the analysis, in milliseconds. Default 30 minutes. */
   analysisTimeoutMs?: number;
   /** Attempts per SonarQube call before the gate reports an error. Default 5. */
   maxAttempts?: number;
@@ -36,9 +36,9 @@ export interface DastGateInput {
   contextId?: string;
   /** Maximum children the spider visits per node; no limit when absent. */
   spiderMaxChildren?: number;
-  /** Longest spider run, in milliseconds. Default 30 minutes. */
+  /** Maximum spider run time, in milliseconds. Default 30 minutes. */
   spiderTimeoutMs?: number;
-  /** Longest active scan, in milliseconds. Default 4 hours. */
+  /** Maximum active scan time, in milliseconds. Default 4 hours. */
   scanTimeoutMs?: number;
   /** Attempts per ZAP call before the gate reports an error. Default 5. */
   maxAttempts?: number;

@@ -41,9 +41,9 @@ function conditionFinding(condition: QualityGateResult['failedConditions'][numbe
 
 function describeIssues(issues: NewIssuesResult): string {
   if (issues.count === 0) return 'no new critical issues';
-  const shown = issues.issues.length < issues.count ? ` (first ${issues.issues.length} listed)` : '';
+  const listedNote = issues.issues.length < issues.count ? ` (first ${issues.issues.length} listed)` : '';
   const incomplete = issues.incomplete ? ', more than SonarQube search can list' : '';
-  return `${plural(issues.count, 'new critical issue')}${shown}${incomplete}`;
+  return `${plural(issues.count, 'new critical issue')}${listedNote}${incomplete}`;
 }
 
 function describeQualityGate(qualityGate: QualityGateResult, blocks: boolean): string {

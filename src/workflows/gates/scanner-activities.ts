@@ -40,12 +40,13 @@ function longRunning(deadlineMs: number, maxAttempts: number): ActivityOptions {
   };
 }
 
-/** Quick reads of results: 30 seconds per call, five minutes with retries. */
-function quickRead(maxAttempts: number): ActivityOptions {
+/** Reads of results: two minutes per call and ten with retries. The paged reads heartbeat after every page. */
+function resultRead(maxAttempts: number): ActivityOptions {
   return {
-    startToCloseTimeout: '30s',
-    scheduleToCloseTimeout: '5m',
-    heartbeatTimeout: '30s',
+    startToCloseTimeout: '2m',
+    scheduleToCloseTimeout: '10m',
+    // Longer than one HTTP request may take (30 s for ZAP), so a slow page does not miss its heartbeat.
+    heartbeatTimeout: '1m',
     retry: scannerRetry(maxAttempts),
   };
 }
@@ -58,7 +59,7 @@ export function sonarQubeAnalysis(deadlineMs: number, maxAttempts: number) {
 
 export function sonarQubeResults(maxAttempts: number) {
   return proxyActivities<Pick<SonarQubeGateActivities, 'readSonarQubeQualityGate' | 'findNewCriticalSonarQubeIssues'>>(
-    quickRead(maxAttempts),
+    resultRead(maxAttempts),
   );
 }
 
@@ -71,5 +72,5 @@ export function zapActiveScan(deadlineMs: number, maxAttempts: number) {
 }
 
 export function zapAlerts(maxAttempts: number) {
-  return proxyActivities<Pick<ZapGateActivities, 'readZapAlerts'>>(quickRead(maxAttempts));
+  return proxyActivities<Pick<ZapGateActivities, 'readZapAlerts'>>(resultRead(maxAttempts));
 }

@@ -1,7 +1,7 @@
 import type { GateName, GateStatus, GateVerdict } from '../../gates/contracts';
 
 /**
- * A verdict for a gate whose tool gave no answer; `error` blocks like `block` does. Its one finding repeats the
+ * A verdict for a gate whose tool returned no result. `error` blocks like `block` does. Its one finding repeats the
  * reason, so that lists of findings show why the gate blocks.
  */
 export function errorVerdict(gate: GateName, reason: string, startedAt: number): GateVerdict {
@@ -15,8 +15,8 @@ export function errorVerdict(gate: GateName, reason: string, startedAt: number):
 }
 
 /**
- * Combines gate statuses: `block` when any gate blocks, because a finding is the more useful answer, else
- * `error` when any gate could not answer, else `pass`. No gates at all is `error`: nothing was checked.
+ * Combines gate statuses: `block` when any gate blocks, because a finding tells the author what to fix,
+ * else `error` when any gate returned no result, else `pass`. No gates at all is `error`: nothing was checked.
  */
 export function combineStatuses(statuses: GateStatus[]): GateStatus {
   if (statuses.length === 0) return 'error';

@@ -15,13 +15,15 @@ export interface SonarQubeStandInOptions {
   /** Final state of the analysis task; `never` keeps it IN_PROGRESS. */
   task?: 'success' | 'failed' | 'canceled' | 'never';
   qualityGate?: 'ok' | 'error';
+  /** Issue store fixture. Default issues.json, which has new critical issues; issues-clean.json has none. */
+  issues?: 'issues.json' | 'issues-clean.json';
   /** Extra new BLOCKER issues, copies of the first fixture issue, to make the search page. */
   extraBlockerIssues?: number;
   /** Every API call fails: HTTP 500, or 200 with a body that is not JSON. */
   failure?: 'http500' | 'garbage';
 }
 
-/** Issues created on or after this date are new code, as the analysis period of the fixtures says. */
+/** Issues created on or after this date are new code, as the analysis period of the fixtures sets. */
 const NEW_CODE_START: Record<SonarQubeRelease, string> = {
   '9.9': '2023-07-01T08:00:00+0000',
   '10.8': '2024-11-20T08:00:00+0000',
@@ -55,7 +57,7 @@ function parseSonarDate(date: string): number {
 /**
  * A SonarQube Web API on 127.0.0.1 for one project, serving the fixtures of one release. It checks the token,
  * walks the analysis task from IN_PROGRESS to its final state, and filters and pages the issue search by the
- * parameters the release knows, so a request in another release's dialect gets that release's answer.
+ * parameters the release supports, so a request in another release's dialect gets that release's response.
  */
 export class SonarQubeStandIn {
   taskReads = 0;
@@ -143,9 +145,9 @@ export class SonarQubeStandIn {
   }
 
   private issueStore(): StoredIssue[] {
-    const issues = readFixture(this.options.release, 'issues.json') as StoredIssue[];
+    const issues = readFixture(this.options.release, this.options.issues ?? 'issues.json') as StoredIssue[];
     const extra = Array.from({ length: this.options.extraBlockerIssues ?? 0 }, (_, index) => ({
-      ...issues[0]!,
+      ...(readFixture(this.options.release, 'issues.json') as StoredIssue[])[0]!,
       key: `extra-${index}`,
     }));
     return [...issues, ...extra];

@@ -1,0 +1,3 @@
+// Workflows the SAST and DAST gate tests register on their own workers.
+export { dastGate } from '../../src/workflows/gates/dast';
+export { sastGate } from '../../src/workflows/gates/sast';
