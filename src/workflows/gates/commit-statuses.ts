@@ -27,7 +27,7 @@ export function runUrl(input: GatePipelineInput, workflowId: string, runId: stri
 }
 
 /**
- * Sets the commit status of one gate, when the run asks for statuses and names a GitHub repository and a full
+ * Sets the commit status of one gate, when the input requests statuses and names a GitHub repository and a full
  * commit SHA. A status that cannot be set is logged and skipped: GitHub being down must not change a verdict.
  */
 export async function reportCommitStatus(

@@ -13,7 +13,7 @@ export const TRIGGER_GATES: Record<GateTrigger, GateName[]> = {
 };
 
 /**
- * Longest run of each gate workflow, in milliseconds. A gate that passes it, or that never starts because no
+ * Maximum run time of each gate workflow, in milliseconds. A gate that passes it, or that never starts because no
  * worker registers its type, ends as an `error` verdict instead of holding the pipeline open.
  */
 export const GATE_TIMEOUTS_MS: Record<GateName, number> = {
@@ -26,7 +26,7 @@ export const GATE_TIMEOUTS_MS: Record<GateName, number> = {
 
 export interface PlannedGate {
   gate: GateName;
-  /** A passing verdict of an earlier run that stands in for running the gate again. */
+  /** A passing verdict of an earlier run, used in place of running the gate again. */
   reused?: GateVerdict;
 }
 

@@ -19,11 +19,11 @@ export interface GatePipelineInput extends PipelineInput {
   reuse?: GateVerdict[];
   /** Set a GitHub commit status per gate; needs `target.repository` and a full commit SHA. Off when absent. */
   commitStatus?: CommitStatusOptions;
-  /** Longest run per gate in milliseconds, overriding the defaults of GATE_TIMEOUTS_MS. */
+  /** Maximum run time per gate in milliseconds, overriding the defaults of GATE_TIMEOUTS_MS. */
   gateTimeoutsMs?: Partial<Record<GateName, number>>;
 }
 
-/** Where one gate of a pipeline run stands. */
+/** State of one gate of a pipeline run. */
 export interface GateRunStatus {
   gate: GateName;
   state: 'waiting' | 'running' | 'done' | 'reused';
@@ -32,7 +32,7 @@ export interface GateRunStatus {
   verdict?: GateVerdict;
 }
 
-/** What the pipeline's status query returns: its input, so a re-run can repeat it, and each gate's state. */
+/** Result of the pipeline's status query: its input, so that a re-run can repeat it, and each gate's state. */
 export interface PipelineStatus {
   input: GatePipelineInput;
   gates: GateRunStatus[];
