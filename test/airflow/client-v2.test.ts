@@ -37,23 +37,27 @@ describe('Airflow client /api/v2', () => {
     await airflow.close();
   });
 
-  it('reads a running run with its run time so far', async () => {
-    airflow.addRun(RUNNING, { dag_run_id: 'run-1', start_date: secondsAgo(30) });
+  it('reads a running run end to end', async () => {
+    const queuedAt = secondsAgo(40);
+    airflow.addRun(RUNNING, { dag_run_id: 'run-1', queued_at: queuedAt, start_date: secondsAgo(30) });
 
     const status = await activities.readDagRun({ dagId: 'etl_daily', dagRunId: 'run-1' });
 
     assert.equal(status.state, 'running');
     assert.equal(status.endDate, null);
-    assert.ok(status.durationSeconds! >= 30 && status.durationSeconds! < 40, String(status.durationSeconds));
+    assert.equal(status.queuedAt, queuedAt);
+    assert.ok(status.durationSeconds! >= 40, String(status.durationSeconds));
+    assert.ok(status.durationSeconds! < 50, String(status.durationSeconds));
   });
 
-  it('reads a finished run with its total run time', async () => {
+  it('reads a finished run end to end', async () => {
     airflow.addRun('v2/dag-run-failed.json', { dag_run_id: 'run-1' });
 
     const status = await activities.readDagRun({ dagId: 'etl_daily', dagRunId: 'run-1' });
 
     assert.equal(status.state, 'failed');
-    assert.ok(Math.abs(status.durationSeconds! - 3.072344) < 0.001, String(status.durationSeconds));
+    // queued_at 16:45:13.291126 to end_date 16:45:17.664988 in the fixture.
+    assert.ok(Math.abs(status.durationSeconds! - 4.373862) < 0.001, String(status.durationSeconds));
   });
 
   it('encodes run ids in the URL path', async () => {
