@@ -1,5 +1,9 @@
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
 import { createRemediationActivities } from './activities';
+import { createWatchdogActivities } from './activities/airflow';
+import { createGateActivities, scannerOptionsFromEnv } from './activities/gates';
+import { GATE_TASK_QUEUE } from './workflows/gates/pipeline-types';
 import { loadKubeConfig } from './activities/kubernetes';
 import { parseEnv, workerEnvSchema, type WorkerEnv } from './config/env';
 import {
@@ -10,11 +14,14 @@ import {
 } from './config/integrations';
 import { createLogger } from './logging';
 import { findMissingSecrets, loadRunbook } from './runbook/load';
+import { createWatchdogSchedules } from './starters/create-watchdog-schedule';
 
 /** Options for a worker; tests pass their own connection and activity settings. */
 export interface RemediationWorkerOptions {
   env: WorkerEnv;
   connection: NativeConnection;
+  /** Client the ETL watchdog starts remediation runs with. */
+  client: Client;
   /** Environment that holds the runbook's secrets. */
   secrets: NodeJS.ProcessEnv;
   rolloutPollIntervalMs?: number;
@@ -36,30 +43,39 @@ export async function createRemediationWorker(options: RemediationWorkerOptions)
       `missing settings for ${env.RUNBOOK_FILE}; set these environment variables:\n  - ${missing.join('\n  - ')}`,
     );
   }
+  const watchdog = createWatchdogActivities({
+    client: options.client,
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
+    webUiBaseUrl: env.TEMPORAL_WEB_UI_URL,
+    runbook,
+  });
   return Worker.create({
     connection: options.connection,
     namespace: env.TEMPORAL_NAMESPACE,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     workflowsPath: require.resolve('./workflows'),
-    activities: createRemediationActivities({
-      prometheusUrl: env.PROMETHEUS_URL,
-      pagerDutyEventsUrl: env.PAGERDUTY_EVENTS_URL,
-      kubeConfig: loadKubeConfig(),
-      env: options.secrets,
-      incidentLogDir: env.INCIDENT_LOG_DIR,
-      incidentLogBaseUrl: env.INCIDENT_LOG_BASE_URL,
-      airflow: env.AIRFLOW_URL
-        ? {
-            baseUrl: env.AIRFLOW_URL,
-            apiVersion: env.AIRFLOW_API_VERSION,
-            usernameEnv: AIRFLOW_USERNAME_ENV,
-            passwordEnv: AIRFLOW_PASSWORD_ENV,
-          }
-        : undefined,
-      powerBi: env.POWERBI_API_URL ? { apiUrl: env.POWERBI_API_URL, tokenEnv: POWERBI_TOKEN_ENV } : undefined,
-      githubApiUrl: env.GITHUB_API_URL,
-      rolloutPollIntervalMs: options.rolloutPollIntervalMs,
-    }),
+    activities: {
+      ...watchdog,
+      ...createRemediationActivities({
+        prometheusUrl: env.PROMETHEUS_URL,
+        pagerDutyEventsUrl: env.PAGERDUTY_EVENTS_URL,
+        kubeConfig: loadKubeConfig(),
+        env: options.secrets,
+        incidentLogDir: env.INCIDENT_LOG_DIR,
+        incidentLogBaseUrl: env.INCIDENT_LOG_BASE_URL,
+        airflow: env.AIRFLOW_URL
+          ? {
+              baseUrl: env.AIRFLOW_URL,
+              apiVersion: env.AIRFLOW_API_VERSION,
+              usernameEnv: AIRFLOW_USERNAME_ENV,
+              passwordEnv: AIRFLOW_PASSWORD_ENV,
+            }
+          : undefined,
+        powerBi: env.POWERBI_API_URL ? { apiUrl: env.POWERBI_API_URL, tokenEnv: POWERBI_TOKEN_ENV } : undefined,
+        githubApiUrl: env.GITHUB_API_URL,
+        rolloutPollIntervalMs: options.rolloutPollIntervalMs,
+      }),
+    },
     maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
   });
 }
@@ -74,14 +90,42 @@ async function main(): Promise<void> {
     },
   });
   const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
-  const worker = await createRemediationWorker({ env, connection, secrets: process.env });
+  const clientConnection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+  const client = new Client({ connection: clientConnection, namespace: env.TEMPORAL_NAMESPACE });
+  const worker = await createRemediationWorker({ env, connection, client, secrets: process.env });
+  // Each watchdog row gets its Temporal Schedule; creating one that exists leaves it or updates its interval.
+  const schedules = await createWatchdogSchedules({
+    client,
+    runbook: loadRunbook(env.RUNBOOK_FILE),
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
+  });
+  for (const schedule of schedules) logger.info(schedule, 'Watchdog schedule checked');
   logger.info(
     { taskQueue: env.TEMPORAL_TASK_QUEUE, temporal: env.TEMPORAL_ADDRESS, metrics: env.WORKER_METRICS_ADDRESS },
     'Remediation worker started',
   );
-  await worker.run();
+  const workers = [worker.run()];
+  if (env.WORKER_GATES) {
+    const gateWorker = await createGateWorker(env, connection);
+    logger.info({ taskQueue: GATE_TASK_QUEUE }, 'Gate worker started');
+    workers.push(gateWorker.run());
+  }
+  await Promise.all(workers);
   await connection.close();
-  logger.info('Remediation worker stopped');
+  await clientConnection.close();
+  logger.info('Workers stopped');
+}
+
+/** Creates the worker of the CI gate workflows; scanner activities exist only for scanners with a URL. */
+function createGateWorker(env: WorkerEnv, connection: NativeConnection): Promise<Worker> {
+  return Worker.create({
+    connection,
+    namespace: env.TEMPORAL_NAMESPACE,
+    taskQueue: GATE_TASK_QUEUE,
+    workflowsPath: require.resolve('./workflows/gates'),
+    activities: createGateActivities({ env: process.env, ...scannerOptionsFromEnv(process.env) }),
+    maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
+  });
 }
 
 if (require.main === module) {

@@ -10,12 +10,14 @@ const temporalSettings = {
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('slo-remediation'),
   RUNBOOK_FILE: z.string().default('config/runbook.yaml'),
+  /** Base URL of the Temporal Web UI, for links in pages, messages and tickets. */
+  TEMPORAL_WEB_UI_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .default('http://127.0.0.1:8233'),
 };
 
 export const webhookEnvSchema = z.object({
   ...temporalSettings,
-  /** Base URL of the Temporal Web UI, for links in pages and messages. */
-  TEMPORAL_WEB_UI_URL: httpUrl.default('http://127.0.0.1:8233'),
   WEBHOOK_HOST: z.string().default('127.0.0.1'),
   WEBHOOK_PORT: port.default(9095),
   /** Token Alertmanager sends as `Authorization: Bearer`; required when WEBHOOK_HOST is not a loopback address. */
@@ -32,6 +34,11 @@ export const workerEnvSchema = z.object({
   PAGERDUTY_EVENTS_URL: httpUrl,
   /** Address of the worker's Prometheus metrics endpoint, host:port. */
   WORKER_METRICS_ADDRESS: z.string().default('127.0.0.1:9464'),
+  /** Also run the CI gate workflows on the `ci-gates` task queue (`true` or `false`). */
+  WORKER_GATES: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
   /** Workflow histories the worker keeps in memory between tasks. */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().nonnegative().default(1000),
   /** Folder of the incident log, one JSON and one Markdown file per incident. */

@@ -170,6 +170,8 @@ async function main(): Promise<void> {
           PAGERDUTY_ROUTING_KEY_SRE_MANAGERS: 'demo-routing-key-sre-managers',
           SLACK_WEBHOOK_URL_STAKEHOLDERS: sink.chatWebhookUrl('stakeholders'),
           WORKER_METRICS_ADDRESS: `127.0.0.1:${workerMetricsPort}`,
+          // The demo shows remediation only; skipping the gate worker saves a workflow bundle on start.
+          WORKER_GATES: 'false',
         },
         logDir,
       ),

@@ -36,8 +36,10 @@ export class ManagedProcess {
       env: options.env ?? process.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    child.stdout?.pipe(log);
-    child.stderr?.pipe(log);
+    // Both streams share one file; neither may end it, or the other (and forked children) write after its end.
+    child.stdout?.pipe(log, { end: false });
+    child.stderr?.pipe(log, { end: false });
+    child.on('close', () => log.end());
     child.on('error', (error) => log.write(`failed to start ${options.command}: ${error.message}\n`));
     return new ManagedProcess(options, child);
   }
