@@ -3,7 +3,12 @@ import { ApplicationFailure } from '@temporalio/common';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runTool, toolEnvironment } from '../../src/activities/gates/run-tool';
-import { PYTEST_COV_VERSION, PYTEST_VERSION, SCHEMATHESIS_VERSION } from '../../src/activities/gates/python-tools';
+import {
+  DIFF_COVER_VERSION,
+  PYTEST_COV_VERSION,
+  PYTEST_VERSION,
+  SCHEMATHESIS_VERSION,
+} from '../../src/activities/gates/python-tools';
 
 const base = { toolName: 'sh', command: '/bin/sh', cwd: __dirname, timeoutMs: 10_000, installHint: 'install sh' };
 
@@ -85,5 +90,6 @@ describe('install-python-tools.sh', () => {
     assert.match(script, new RegExp(`^schemathesis_version=${SCHEMATHESIS_VERSION.replace(/\./g, '\\.')}$`, 'm'));
     assert.match(script, new RegExp(`^pytest_version=${PYTEST_VERSION.replace(/\./g, '\\.')}$`, 'm'));
     assert.match(script, new RegExp(`^pytest_cov_version=${PYTEST_COV_VERSION.replace(/\./g, '\\.')}$`, 'm'));
+    assert.match(script, new RegExp(`^diff_cover_version=${DIFF_COVER_VERSION.replace(/\./g, '\\.')}$`, 'm'));
   });
 });

@@ -114,6 +114,22 @@ describe('unit-test gate workflow', function () {
     assert.ok(Date.now() - started < 30_000);
   });
 
+  it('reports an error without diff-cover', async () => {
+    const activities = createUnitTestGateActivities({
+      diffCoverCommand: '/nonexistent/diff-cover-venv/bin/diff-cover',
+    });
+    const noDiffCover = await GateTestWorker.start(activities);
+    try {
+      const verdict = await noDiffCover.execute('unitTestGate', prInput('py-pkg', 'covered'));
+      assert.equal(verdict.status, 'error');
+      assert.equal(verdict.findings[0]!.ruleId, 'ToolNotFound');
+      assert.match(verdict.summary, /diff-cover not found at \/nonexistent\/diff-cover-venv\/bin\/diff-cover/);
+      assert.match(verdict.summary, /run scripts\/install-python-tools\.sh/);
+    } finally {
+      await noDiffCover.stop();
+    }
+  });
+
   it('reports an error for a missing base commit', async () => {
     const input = prInput('js-lib', 'covered');
     const verdict = await worker.execute('unitTestGate', {

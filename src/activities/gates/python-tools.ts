@@ -6,6 +6,7 @@ import { join } from 'node:path';
 export const SCHEMATHESIS_VERSION = '4.32.5';
 export const PYTEST_VERSION = '9.2.0';
 export const PYTEST_COV_VERSION = '7.1.0';
+export const DIFF_COVER_VERSION = '11.0.1';
 
 export const PYTHON_TOOLS_INSTALL_HINT = 'run scripts/install-python-tools.sh';
 
@@ -22,4 +23,9 @@ export function schemathesisCommand(env: NodeJS.ProcessEnv = process.env): strin
 /** Python interpreter of the virtual environment that has PyTest and pytest-cov. */
 export function pytestPython(env: NodeJS.ProcessEnv = process.env): string {
   return join(toolsCacheDir(env), `pytest-${PYTEST_VERSION}`, 'bin', 'python');
+}
+
+/** Path of the diff-cover CLI in its virtual environment. */
+export function diffCoverCommand(env: NodeJS.ProcessEnv = process.env): string {
+  return join(toolsCacheDir(env), `diff-cover-${DIFF_COVER_VERSION}`, 'bin', 'diff-cover');
 }

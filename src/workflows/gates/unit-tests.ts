@@ -9,14 +9,16 @@ const DEFAULT_RUNNER_TIMEOUT_MS = 15 * 60_000;
 
 /**
  * Unit-test gate of the testing matrix (Jest and PyTest, on pull requests): blocks on any failed test and on
- * line coverage of the lines the change adds below 100%. Without `target.baseSha` (pushes and schedules) all-line
- * coverage is reported for information and only failed tests block, because there is no change to measure.
+ * line coverage of the lines the change adds below 100%, as diff-cover measures it. Without `target.baseSha`
+ * (pushes and schedules) all-line coverage is reported for information and only failed tests block, because there
+ * is no change to measure.
  */
 export async function unitTestGate(input: UnitTestGateInput): Promise<GateVerdict> {
   const runnerTimeoutMs = input.runnerTimeoutMs ?? DEFAULT_RUNNER_TIMEOUT_MS;
-  // Both runners may run, each up to its deadline; git and report parsing fit in the extra minutes.
+  // Both runners may run, each up to its deadline. git, report parsing and diff-cover, which has a deadline of
+  // 2 minutes per coverage report, fit in the extra minutes.
   const { runUnitTests } = proxyActivities<UnitTestGateActivities>({
-    startToCloseTimeout: 2 * runnerTimeoutMs + 5 * 60_000,
+    startToCloseTimeout: 2 * runnerTimeoutMs + 10 * 60_000,
     heartbeatTimeout: '1m',
     retry: {
       initialInterval: '5s',

@@ -5,12 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ToolFailureType } from '../tool-failure-types';
 import type { GateOutcome } from '../gate-outcome';
-import { pytestPython } from '../python-tools';
+import { diffCoverCommand, pytestPython } from '../python-tools';
 import { mergeCoverage } from './cobertura';
 import { detectRunners } from './detect-runners';
 import { addedLinesBetween, resolveCommit, type AddedLines } from './git-diff';
 import { runJest } from './jest-runner';
-import { measureAllLines, measureNewCode } from './new-code-coverage';
+import { measureChange } from './measure-change';
+import { measureAllLines } from './new-code-coverage';
 import { runPytest } from './pytest-runner';
 import type { RunnerResult, UnitTestGateInput, UnitTestRunner } from './types';
 import { unitTestOutcome } from './unit-test-outcome';
@@ -29,6 +30,8 @@ export interface UnitTestGateActivityOptions {
    * their own here, such as the virtual environment their CI job installs.
    */
   pythonCommand?: string;
+  /** diff-cover CLI. Defaults to the one scripts/install-python-tools.sh installs. */
+  diffCoverCommand?: string;
   /** `jest/bin/jest.js` for repositories without their own Jest; defaults to this project's devDependency. */
   jestEntryPoint?: string;
   /** Folder for temporary report folders; defaults to the system temporary folder. */
@@ -68,7 +71,10 @@ function selectRunners(input: UnitTestGateInput, repositoryPath: string): UnitTe
   return runners;
 }
 
-/** Creates the unit-test gate's activity, which runs Jest and PyTest and measures coverage of new lines. */
+/**
+ * Creates the unit-test gate's activity, which runs Jest and PyTest and measures coverage of new lines with
+ * diff-cover.
+ */
 export function createUnitTestGateActivities(options: UnitTestGateActivityOptions = {}): UnitTestGateActivities {
   const env = options.env ?? process.env;
   const bundledJest = options.jestEntryPoint ?? require.resolve('jest/bin/jest');
@@ -114,9 +120,21 @@ export function createUnitTestGateActivities(options: UnitTestGateActivityOption
           results.push(await runRunner(runner, repositoryPath, outputDir, added, timeoutMs));
         }
         const coverage = mergeCoverage(results.map((result) => result.coverage));
+        const newCode =
+          base && added
+            ? await measureChange({
+                repositoryPath,
+                baseSha: base,
+                added,
+                coverage,
+                results,
+                diffCoverCommand: options.diffCoverCommand ?? diffCoverCommand(env),
+                env,
+              })
+            : undefined;
         return unitTestOutcome({
           results,
-          newCode: added ? measureNewCode(added, coverage) : undefined,
+          newCode,
           allLines: measureAllLines(coverage),
           requiredPercent: input.requiredNewLineCoveragePercent ?? 100,
           maxLineFindings: input.maxLineFindings ?? 200,

@@ -69,7 +69,8 @@ export async function runJest(options: JestRunOptions): Promise<RunnerResult> {
   }
   const results = parseJestResults(readFileSync(resultsPath, 'utf8'));
   const coveragePath = join(coverageDir, 'cobertura-coverage.xml');
-  const coverage = existsSync(coveragePath)
+  const hasCoverage = existsSync(coveragePath);
+  const coverage = hasCoverage
     ? parseCobertura(readFileSync(coveragePath, 'utf8'), options.repositoryPath, 'jest')
     : new Map();
   return {
@@ -77,6 +78,7 @@ export async function runJest(options: JestRunOptions): Promise<RunnerResult> {
     total: results.numTotalTests,
     failures: jestFailures(results, options.repositoryPath),
     coverage,
+    coverageReportPath: hasCoverage ? coveragePath : undefined,
     notes: [],
   };
 }

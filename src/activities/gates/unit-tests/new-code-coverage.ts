@@ -12,6 +12,20 @@ export interface NewCodeCoverage extends CoverageCount {
   uncovered: { path: string; line: number }[];
 }
 
+/** Measured new lines of one file, each mapped to whether a test ran it. */
+export type MeasuredLines = Map<number, boolean>;
+
+/** Measures the added lines of one file: a line counts when the report lists it, and is covered above zero hits. */
+export function measureNewLines(addedLines: number[], hits: Map<number, number> | undefined): MeasuredLines {
+  const measured: MeasuredLines = new Map();
+  if (!hits) return measured;
+  for (const line of addedLines) {
+    const count = hits.get(line);
+    if (count !== undefined) measured.set(line, count > 0);
+  }
+  return measured;
+}
+
 /**
  * Intersects the added lines with the coverage report: an added line counts when the report lists it, and is
  * covered when its hit count is above zero. Added lines of files the report does not list, such as docs, config
@@ -20,13 +34,9 @@ export interface NewCodeCoverage extends CoverageCount {
 export function measureNewCode(added: AddedLines, coverage: LineCoverage): NewCodeCoverage {
   const result: NewCodeCoverage = { coverableLines: 0, coveredLines: 0, uncovered: [] };
   for (const path of [...added.keys()].sort()) {
-    const hits = coverage.get(path);
-    if (!hits) continue;
-    for (const line of added.get(path)!) {
-      const count = hits.get(line);
-      if (count === undefined) continue;
+    for (const [line, covered] of measureNewLines(added.get(path)!, coverage.get(path))) {
       result.coverableLines += 1;
-      if (count > 0) result.coveredLines += 1;
+      if (covered) result.coveredLines += 1;
       else result.uncovered.push({ path, line });
     }
   }

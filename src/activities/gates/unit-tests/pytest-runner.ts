@@ -84,7 +84,8 @@ export async function runPytest(options: PytestRunOptions): Promise<RunnerResult
   });
   checkExit(run, junitPath);
   const testCases = parseJUnitXml(readFileSync(junitPath, 'utf8'), 'pytest');
-  const coverage = existsSync(coveragePath)
+  const hasCoverage = existsSync(coveragePath);
+  const coverage = hasCoverage
     ? parseCobertura(readFileSync(coveragePath, 'utf8'), options.repositoryPath, 'pytest')
     : new Map();
   const notes =
@@ -96,6 +97,7 @@ export async function runPytest(options: PytestRunOptions): Promise<RunnerResult
     total: testCases.filter((testCase) => !testCase.skipped).length,
     failures: toFailures(testCases),
     coverage,
+    coverageReportPath: hasCoverage ? coveragePath : undefined,
     notes,
   };
 }

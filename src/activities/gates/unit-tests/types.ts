@@ -31,6 +31,8 @@ export interface RunnerResult {
   total: number;
   failures: TestFailure[];
   coverage: LineCoverage;
+  /** Cobertura XML report the coverage was read from, absent when the runner wrote none. */
+  coverageReportPath?: string;
   /** Informational findings, such as `no tests collected`. */
   notes: Finding[];
 }
