@@ -22,7 +22,7 @@ export interface RemediationWorkerOptions {
   connection: NativeConnection;
   /** Client the ETL watchdog starts remediation runs with. */
   client: Client;
-  /** Environment that holds the runbook's secrets. */
+  /** Environment that contains the runbook's secrets. */
   secrets: NodeJS.ProcessEnv;
   rolloutPollIntervalMs?: number;
 }

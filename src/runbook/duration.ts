@@ -19,7 +19,7 @@ export function formatPrometheusDuration(ms: number): string {
   return `${ms}ms`;
 }
 
-/** A positive duration written as a whole number and a unit (ms, s, m, h); parses to milliseconds. */
+/** Schema of a positive duration written as a whole number and a unit (ms, s, m, h), parsed to milliseconds. */
 export const durationSchema = z.string().transform((text, ctx) => {
   const ms = parseDuration(text.trim());
   if (ms === undefined || ms <= 0) {
@@ -32,7 +32,7 @@ export const durationSchema = z.string().transform((text, ctx) => {
   return ms;
 });
 
-/** A duration that may be zero, such as an alert rule's `for: 0s` that fires on the first breached evaluation. */
+/** Schema of a duration that may be zero, such as an alert rule's `for: 0s` that fires on the first breach. */
 export const nonNegativeDurationSchema = z.string().transform((text, ctx) => {
   const ms = parseDuration(text.trim());
   if (ms === undefined) {

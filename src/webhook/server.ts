@@ -36,7 +36,7 @@ function acknowledgeHandler(workflowId: string): Handler {
   };
 }
 
-/** Runs an authenticated JSON endpoint: counts, logs and answers every outcome, with the request id. */
+/** Runs an authenticated JSON endpoint. Every outcome is counted, logged and sent back with the request id. */
 async function serve(
   options: WebhookServerOptions,
   request: IncomingMessage,
@@ -83,7 +83,7 @@ function allowedMethods(path: string): string | undefined {
   return undefined;
 }
 
-/** Answers 405 with Allow for a known path and a wrong method, as HTTP requires, and 404 otherwise. */
+/** Sends 405 with Allow for a known path and a wrong method, as HTTP requires, and 404 otherwise. */
 function rejectUnrouted(
   options: WebhookServerOptions,
   request: IncomingMessage,

@@ -18,9 +18,9 @@ import type {
 } from './types';
 
 /**
- * Remediates one SLO incident of one runbook row: detect (confirm the breach), mitigate (run the row's immediate
- * actions), verify (wait for their work, then check the SLO again), end any degraded mode once the SLO holds,
- * and escalate when a step fails.
+ * Remediates one SLO incident of one runbook row. It confirms the breach, runs the row's immediate actions, waits
+ * for their work and checks the SLO again, and ends any degraded mode once the SLO holds. When a step fails, it
+ * escalates.
  */
 export async function remediationSaga(input: RemediationInput): Promise<RemediationResult> {
   const state = new RunState(input);

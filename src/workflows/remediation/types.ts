@@ -48,9 +48,9 @@ export interface RemediationStatus {
   firingDeliveries: number;
   /** Escalation level paged last, counted from 1; absent before any page. */
   escalationLevel?: number;
-  /** Who acknowledged the page, once someone has. */
+  /** Person who acknowledged the page, once someone has. */
   acknowledgedBy?: string;
-  /** Where the incident log keeps this incident's record. */
+  /** Location of this incident's record in the incident log. */
   incidentRecord?: string;
   ticketUrl?: string;
   timeline: TimelineEntry[];
