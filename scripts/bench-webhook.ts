@@ -117,6 +117,12 @@ async function startStack(
         PROMETHEUS_URL: prometheus.baseUrl,
         PAGERDUTY_EVENTS_URL: `${sink.baseUrl}/v2/enqueue`,
         ...placeholderSecrets(secretEnv, sink.baseUrl),
+        // Rows copied from the BI row refresh datasets, so the worker needs Power BI settings; no run gets that far.
+        POWERBI_API_URL: sink.baseUrl,
+        POWERBI_TOKEN: 'bench-placeholder',
+        INCIDENT_LOG_DIR: join(stateDir, 'incident-log'),
+        // The benchmark measures remediation runs; the gate worker would only add a second workflow bundle.
+        WORKER_GATES: 'false',
         WORKER_METRICS_ADDRESS: `127.0.0.1:${workerMetricsPort}`,
       },
       logDir,
