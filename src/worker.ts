@@ -28,21 +28,27 @@ export interface RemediationWorkerOptions {
 }
 
 /**
- * Creates the remediation worker after checking the runbook and its secrets, so a bad file or a missing
- * routing key stops the worker at start instead of failing the first incident.
+ * Loads the runbook and checks that every secret and system it names is configured, listing all that are
+ * missing in one error.
  */
-export async function createRemediationWorker(options: RemediationWorkerOptions): Promise<Worker> {
-  const { env } = options;
+export function loadCheckedRunbook(env: WorkerEnv, secrets: NodeJS.ProcessEnv) {
   const runbook = loadRunbook(env.RUNBOOK_FILE);
-  const missing = [
-    ...findMissingSecrets(runbook, options.secrets),
-    ...findMissingIntegrations(runbook, env, options.secrets),
-  ];
+  const missing = [...findMissingSecrets(runbook, secrets), ...findMissingIntegrations(runbook, env, secrets)];
   if (missing.length > 0) {
     throw new Error(
       `missing settings for ${env.RUNBOOK_FILE}; set these environment variables:\n  - ${missing.join('\n  - ')}`,
     );
   }
+  return runbook;
+}
+
+/**
+ * Creates the remediation worker after checking the runbook and its secrets, so a bad file or a missing
+ * routing key stops the worker at start instead of failing the first incident.
+ */
+export async function createRemediationWorker(options: RemediationWorkerOptions): Promise<Worker> {
+  const { env } = options;
+  const runbook = loadCheckedRunbook(env, options.secrets);
   const watchdog = createWatchdogActivities({
     client: options.client,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
@@ -83,22 +89,22 @@ export async function createRemediationWorker(options: RemediationWorkerOptions)
 async function main(): Promise<void> {
   const logger = createLogger('worker');
   const env = parseEnv(workerEnvSchema, process.env);
+  // Configuration faults are reported before any connection, so they show even while Temporal is down.
+  const runbook = loadCheckedRunbook(env, process.env);
   Runtime.install({
     telemetryOptions: {
       logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
       metrics: { prometheus: { bindAddress: env.WORKER_METRICS_ADDRESS } },
     },
   });
-  const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+  const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS }).catch((error: Error) => {
+    throw new Error(`cannot connect to Temporal at TEMPORAL_ADDRESS=${env.TEMPORAL_ADDRESS}: ${error.message}`);
+  });
   const clientConnection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
   const client = new Client({ connection: clientConnection, namespace: env.TEMPORAL_NAMESPACE });
   const worker = await createRemediationWorker({ env, connection, client, secrets: process.env });
   // Each watchdog row gets its Temporal Schedule; creating one that exists leaves it or updates its interval.
-  const schedules = await createWatchdogSchedules({
-    client,
-    runbook: loadRunbook(env.RUNBOOK_FILE),
-    taskQueue: env.TEMPORAL_TASK_QUEUE,
-  });
+  const schedules = await createWatchdogSchedules({ client, runbook, taskQueue: env.TEMPORAL_TASK_QUEUE });
   for (const schedule of schedules) logger.info(schedule, 'Watchdog schedule checked');
   logger.info(
     { taskQueue: env.TEMPORAL_TASK_QUEUE, temporal: env.TEMPORAL_ADDRESS, metrics: env.WORKER_METRICS_ADDRESS },

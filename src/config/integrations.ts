@@ -21,13 +21,13 @@ export function findMissingIntegrations(runbook: Runbook, env: WorkerEnv, secret
   if (airflowRows.length > 0) {
     const reason = `Airflow, used by ${airflowRows.join(', ')}`;
     if (!env.AIRFLOW_URL) missing.push(`AIRFLOW_URL (${reason})`);
-    if (!secrets[AIRFLOW_USERNAME_ENV]) missing.push(`${AIRFLOW_USERNAME_ENV} (${reason})`);
-    if (!secrets[AIRFLOW_PASSWORD_ENV]) missing.push(`${AIRFLOW_PASSWORD_ENV} (${reason})`);
+    if (!secrets[AIRFLOW_USERNAME_ENV]?.trim()) missing.push(`${AIRFLOW_USERNAME_ENV} (${reason})`);
+    if (!secrets[AIRFLOW_PASSWORD_ENV]?.trim()) missing.push(`${AIRFLOW_PASSWORD_ENV} (${reason})`);
   }
   if (biRows.length > 0) {
     const reason = `Power BI, used by ${biRows.join(', ')}`;
     if (!env.POWERBI_API_URL) missing.push(`POWERBI_API_URL (${reason})`);
-    if (!secrets[POWERBI_TOKEN_ENV]) missing.push(`${POWERBI_TOKEN_ENV} (${reason})`);
+    if (!secrets[POWERBI_TOKEN_ENV]?.trim()) missing.push(`${POWERBI_TOKEN_ENV} (${reason})`);
   }
   if (ticketRows.length > 0 && !env.GITHUB_API_URL) {
     missing.push(

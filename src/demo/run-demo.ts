@@ -172,6 +172,7 @@ async function main(): Promise<void> {
           WORKER_METRICS_ADDRESS: `127.0.0.1:${workerMetricsPort}`,
           // The demo shows remediation only; skipping the gate worker saves a workflow bundle on start.
           WORKER_GATES: 'false',
+          INCIDENT_LOG_DIR: join(stateDir, 'incident-log'),
         },
         logDir,
       ),

@@ -1,13 +1,17 @@
 import { z } from 'zod';
 
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
-const DURATION_PATTERN = /^(\d+)(ms|s|m|h)$/;
+const DURATION_PATTERN = /^(\d{1,9})(ms|s|m|h)$/;
+
+/** Longest duration a runbook may give, 366 days: enough for any window, and finite, which Prometheus requires. */
+export const MAX_DURATION_MS = 366 * 24 * 3_600_000;
 
 /** Converts a duration such as `5m` or `250ms` to milliseconds; returns undefined when the text is not one. */
 export function parseDuration(text: string): number | undefined {
   const match = DURATION_PATTERN.exec(text);
   if (!match) return undefined;
-  return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+  const ms = Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+  return ms <= MAX_DURATION_MS ? ms : undefined;
 }
 
 /** Formats milliseconds in Prometheus duration syntax, using the largest unit that divides evenly. */
@@ -38,7 +42,7 @@ export const nonNegativeDurationSchema = z.string().transform((text, ctx) => {
   if (ms === undefined) {
     ctx.addIssue({
       code: 'custom',
-      message: `invalid duration "${text}": write a whole number followed by ms, s, m or h, such as 0s or 5m`,
+      message: `invalid duration "${text}": write a whole number followed by ms, s, m or h, such as 0s or 5m, at most 366 days`,
     });
     return z.NEVER;
   }

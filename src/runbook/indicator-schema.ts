@@ -40,8 +40,15 @@ export const sloSchema = z.strictObject({
 });
 
 /** Labels a Prometheus or watchdog alert must carry; kept apart so both alert sources share it. */
-export const alertLabelsSchema = z.record(z.string(), z.string()).refine((labels) => Object.keys(labels).length > 0, {
-  message: 'must name at least one label, such as service: genai-api',
+export const alertLabelsSchema = z.record(z.string(), z.string().min(1)).superRefine((labels, ctx) => {
+  if (Object.keys(labels).length === 0) {
+    ctx.addIssue({ code: 'custom', message: 'must name at least one label, such as service: genai-api' });
+  }
+  for (const name of Object.keys(labels)) {
+    if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name)) {
+      ctx.addIssue({ code: 'custom', path: [name], message: 'must be a Prometheus label name (letters, digits, _)' });
+    }
+  }
 });
 
 export { slug };

@@ -37,7 +37,14 @@ export function parseRunbook(text: string, file: string): Runbook {
       document.errors.map((error) => `YAML syntax: ${error.message.replace(/\s+/g, ' ')}`),
     );
   }
-  const result = runbookSchema.safeParse(document.toJS());
+  let content: unknown;
+  try {
+    content = document.toJS({ maxAliasCount: 1000 });
+  } catch (error) {
+    // The yaml package throws on alias expansion past maxAliasCount (a "billion laughs" file) and similar faults.
+    throw new RunbookError(file, [`YAML content: ${(error as Error).message}`]);
+  }
+  const result = runbookSchema.safeParse(content);
   if (!result.success) throw new RunbookError(file, describeIssues(result.error.issues));
   return result.data;
 }
@@ -91,7 +98,7 @@ export function findMissingSecrets(runbook: Runbook, env: NodeJS.ProcessEnv): st
   const missing = new Map<string, string>();
   for (const row of runbook.services) {
     for (const secret of secretsOf(row)) {
-      if (!env[secret.name] && !missing.has(secret.name)) missing.set(secret.name, secret.purpose);
+      if (!env[secret.name]?.trim() && !missing.has(secret.name)) missing.set(secret.name, secret.purpose);
     }
   }
   return [...missing].map(([name, purpose]) => `${name} (${purpose})`);

@@ -114,7 +114,19 @@ export const runbookSchema = z
   })
   .superRefine((runbook, ctx) => {
     const seen = new Map<string, number>();
+    const labelSets = new Map<string, number>();
     runbook.services.forEach((row, index) => {
+      const labels = JSON.stringify(Object.entries(row.alertLabels).sort());
+      const owner = labelSets.get(labels);
+      if (owner !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['services', index, 'alertLabels'],
+          message: `the same labels as services[${owner}], so no alert could ever reach this row`,
+        });
+      } else {
+        labelSets.set(labels, index);
+      }
       const first = seen.get(row.id);
       if (first !== undefined) {
         ctx.addIssue({

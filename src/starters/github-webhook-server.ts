@@ -24,6 +24,7 @@ async function main(): Promise<void> {
     metrics: new GitHubWebhookMetrics(),
     secret: env.GITHUB_WEBHOOK_SECRET,
     maxBodyBytes: env.GITHUB_WEBHOOK_MAX_BODY_BYTES,
+    maxInFlight: env.GITHUB_WEBHOOK_MAX_IN_FLIGHT,
   });
   server.listen(env.GITHUB_WEBHOOK_PORT, env.GITHUB_WEBHOOK_HOST, () => {
     logger.info(

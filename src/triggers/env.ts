@@ -20,12 +20,17 @@ export const githubWebhookEnvSchema = triggerEnvSchema.extend({
   GITHUB_WEBHOOK_PORT: port.default(9096),
   /** Secret of the GitHub webhook, which signs each delivery with HMAC-SHA256. */
   GITHUB_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters; use a random string'),
-  /** Largest accepted body, in bytes. GitHub caps webhook payloads at 25 MB, so the default accepts all. */
+  /**
+   * Largest accepted body, in bytes. The body is read before its signature can be checked, so the default (5 MiB)
+   * stays well under GitHub's 25 MB cap; pull_request and push payloads are a few hundred kB at most in practice.
+   */
   GITHUB_WEBHOOK_MAX_BODY_BYTES: z.coerce
     .number()
     .int()
     .positive()
-    .default(25 * 1024 * 1024),
+    .default(5 * 1024 * 1024),
+  /** Deliveries read at once; more get 503, so unsigned senders cannot hold much memory. */
+  GITHUB_WEBHOOK_MAX_IN_FLIGHT: z.coerce.number().int().positive().default(16),
   /** Whether pipelines the webhook starts set commit statuses on GitHub. */
   GITHUB_COMMIT_STATUSES: flag.default(true),
 });

@@ -15,6 +15,8 @@ export interface GitHubWebhookServerOptions extends GitHubDeliveryDeps {
   secret: string;
   /** Largest accepted body, in bytes. */
   maxBodyBytes: number;
+  /** Deliveries handled at once; further ones are rejected with 503 before their body is read. */
+  maxInFlight?: number;
   metrics: GitHubWebhookMetrics;
 }
 
@@ -106,11 +108,23 @@ async function handleDelivery(
 
 /** Creates the HTTP server that receives GitHub webhook deliveries; the caller binds it with `listen`. */
 export function createGitHubWebhookServer(options: GitHubWebhookServerOptions): Server {
+  let inFlight = 0;
+  const maxInFlight = options.maxInFlight ?? 16;
   return createServer((request, response) => {
-    const requestId = header(request, 'x-github-delivery') ?? header(request, 'x-request-id') ?? randomUUID();
+    const delivery = header(request, 'x-github-delivery');
+    // The id is echoed and logged, so only a well-formed one is taken from the sender.
+    const requestId = delivery && /^[A-Za-z0-9-]{1,64}$/.test(delivery) ? delivery : randomUUID();
     const path = (request.url ?? '/').split('?')[0];
     if (path === GITHUB_WEBHOOK_PATH && request.method === 'POST') {
-      void handleDelivery(options, request, response, requestId);
+      if (inFlight >= maxInFlight) {
+        options.metrics.rejections.inc({ reason: 'busy' });
+        response.setHeader('retry-after', '5');
+        sendJson(response, 503, { requestId, error: `${maxInFlight} deliveries are being handled; retry later` });
+        request.resume();
+        return;
+      }
+      inFlight += 1;
+      void handleDelivery(options, request, response, requestId).finally(() => (inFlight -= 1));
     } else if (path === '/healthz' && request.method === 'GET') {
       sendJson(response, 200, { status: 'ok' });
     } else if (path === '/metrics' && request.method === 'GET') {

@@ -7,8 +7,17 @@ import { RequestRejection } from './http-errors';
 export const ACKNOWLEDGE_PATH = /^\/v1\/remediations\/(slo-remediation-[A-Za-z0-9._-]+)\/acknowledge$/;
 
 const acknowledgeBodySchema = z.strictObject({
-  by: z.string().trim().min(1, 'by must name who takes the page').max(200),
-  note: z.string().max(2000).optional(),
+  by: z
+    .string()
+    .trim()
+    .min(1, 'by must name who takes the page')
+    .max(200)
+    .regex(/^[^\p{Cc}\p{Cf}]+$/u, 'by must not contain control or formatting characters'),
+  note: z
+    .string()
+    .max(2000)
+    .regex(/^[^\p{Cc}\p{Cf}]*$/u, 'note must not contain control or formatting characters')
+    .optional(),
 });
 
 /**

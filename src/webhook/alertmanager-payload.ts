@@ -1,6 +1,15 @@
 import { z } from 'zod';
 
-const labelSet = z.record(z.string(), z.string());
+/**
+ * Labels and annotations as Alertmanager sends them, bounded: every copy goes into workflow history, whose
+ * size Temporal limits (50 MB by default), so one oversized alert must not fill it.
+ */
+const labelSet = z
+  .record(
+    z.string().max(256, 'label names are at most 256 characters'),
+    z.string().max(4096, 'values are at most 4096 characters'),
+  )
+  .refine((labels) => Object.keys(labels).length <= 64, { message: 'at most 64 labels or annotations per alert' });
 
 /** One alert of an Alertmanager webhook notification. */
 export const alertSchema = z.object({
@@ -8,9 +17,10 @@ export const alertSchema = z.object({
   labels: labelSet,
   annotations: labelSet.default({}),
   startsAt: z.iso.datetime({ offset: true }),
-  endsAt: z.string().default(''),
-  generatorURL: z.string().default(''),
-  fingerprint: z.string().min(1),
+  /** Alertmanager sends 0001-01-01T00:00:00Z while an alert fires. */
+  endsAt: z.union([z.iso.datetime({ offset: true }), z.literal('')]).default(''),
+  generatorURL: z.string().max(4096).default(''),
+  fingerprint: z.string().min(1).max(64),
 });
 
 /**

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { isIPv4 } from 'node:net';
 
 /** Returns true when the request carries `Authorization: Bearer <token>`, compared in constant time. */
 export function hasBearerToken(request: IncomingMessage, token: string): boolean {
@@ -12,7 +13,8 @@ export function hasBearerToken(request: IncomingMessage, token: string): boolean
   return timingSafeEqual(expected, received);
 }
 
-/** Returns true for addresses that only this machine can reach. */
+/** Returns true for addresses that only this machine can reach: localhost, ::1 and IPv4 127.0.0.0/8. */
 export function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+  if (host === 'localhost' || host === '::1') return true;
+  return isIPv4(host) && host.startsWith('127.');
 }

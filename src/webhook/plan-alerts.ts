@@ -26,10 +26,17 @@ function toAlertRef(alert: AlertmanagerAlert): AlertRef {
 
 function routeAlert(runbook: Runbook, alert: AlertmanagerAlert, index: number): ServiceRunbook {
   const service = findServiceForLabels(runbook, alert.labels);
+  if (service && service.trigger.source !== 'prometheus-alert') {
+    // Watchdog rows raise their own alerts with the run ids detection needs; an Alertmanager alert has none.
+    throw new UnroutableAlertError(
+      `alerts[${index}] (fingerprint ${alert.fingerprint}) matches runbook service ${service.id}, whose alerts come ` +
+        `from its ${service.trigger.source}, not from Alertmanager; remove the route to this receiver`,
+    );
+  }
   if (service) return service;
   const known = runbook.services.map((row) => JSON.stringify(row.alertLabels)).join(', ');
   throw new UnroutableAlertError(
-    `alerts[${index}] (fingerprint ${alert.fingerprint}, labels ${JSON.stringify(alert.labels)}) matches no runbook ` +
+    `alerts[${index}] (fingerprint ${alert.fingerprint}, labels ${JSON.stringify(alert.labels).slice(0, 300)}) matches no runbook ` +
       `service; add labels that match one of ${known}, or add a row to the runbook`,
   );
 }

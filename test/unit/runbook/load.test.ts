@@ -137,7 +137,15 @@ describe('runbook loader', () => {
 
   it('rejects duplicate service ids', () => {
     const problems = problemsAfter((runbook) => runbook.services.push(structuredClone(runbook.services[0])));
-    assert.match(problems[0]!, /^services\[4\]\.id: duplicate service id "genai-api", already used by services\[0\]/);
+    assert.ok(
+      problems.includes('services[4].id: duplicate service id "genai-api", already used by services[0]'),
+      problems.join('\n'),
+    );
+    assert.ok(
+      problems.includes(
+        'services[4].alertLabels: the same labels as services[0], so no alert could ever reach this row',
+      ),
+    );
   });
 
   it('reports YAML syntax errors with the file', () => {
@@ -147,6 +155,34 @@ describe('runbook loader', () => {
         assert.ok(error instanceof RunbookError);
         assert.match(error.message, /^invalid runbook broken\.yaml:/);
         assert.match(error.problems[0]!, /^YAML syntax:/);
+        return true;
+      },
+    );
+  });
+
+  it('rejects a duration too long for Prometheus', () => {
+    const problems = problemsAfter((runbook) => (runbook.services[0].trigger.for = `${'9'.repeat(400)}h`));
+    assert.match(problems[0]!, /^services\[0\]\.trigger\.for: invalid duration/);
+  });
+
+  it('rejects an alert label that is no Prometheus label name', () => {
+    const problems = problemsAfter((runbook) => (runbook.services[0].alertLabels = { 'bad-label name': 'x' }));
+    assert.match(problems[0]!, /^services\[0\]\.alertLabels\.bad-label name: must be a Prometheus label name/);
+  });
+
+  it('reports an alias bomb as a runbook error', () => {
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+    for (let level = 1; level < 9; level++)
+      bomb.push(
+        `${'b'.repeat(level)}: &${'b'.repeat(level)} [${Array(9)
+          .fill(level === 1 ? '*a' : `*${'b'.repeat(level - 1)}`)
+          .join(', ')}]`,
+      );
+    assert.throws(
+      () => parseRunbook(bomb.join('\n'), 'bomb.yaml'),
+      (error: Error) => {
+        assert.ok(error instanceof RunbookError);
+        assert.match(error.problems[0]!, /^YAML content: .*alias/i);
         return true;
       },
     );

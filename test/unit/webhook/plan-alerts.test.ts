@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadRunbook } from '../../../src/runbook/load';
 import { alertmanagerPayloadSchema } from '../../../src/webhook/alertmanager-payload';
+import { isLoopbackHost } from '../../../src/webhook/bearer-auth';
 import { planAlerts, UnroutableAlertError } from '../../../src/webhook/plan-alerts';
 import { incidentIdFor, remediationWorkflowId } from '../../../src/workflows/remediation/ids';
 
@@ -73,6 +74,26 @@ describe('planAlerts', () => {
     );
   });
 
+  it('rejects an alert for a watchdog row', () => {
+    const etl = { ...alert, labels: { alertname: 'Stuck', service: 'etl-pipeline' } };
+    assert.throws(
+      () => planAlerts(runbook, payloadWith([etl])),
+      /come from its airflow-watchdog, not from Alertmanager/,
+    );
+  });
+
+  it('rejects an oversized label value', () => {
+    const huge = { ...alert, labels: { ...alert.labels, pod: 'x'.repeat(5000) } };
+    const result = alertmanagerPayloadSchema.safeParse({ ...fixture, alerts: [huge] });
+    assert.equal(result.success, false);
+  });
+
+  it('rejects an endsAt that is no timestamp', () => {
+    const resolved = { ...alert, status: 'resolved', endsAt: 'garbage\n[verify] fake' };
+    const result = alertmanagerPayloadSchema.safeParse({ ...fixture, alerts: [resolved] });
+    assert.equal(result.success, false);
+  });
+
   it('rejects an alert without the routing labels', () => {
     const unlabeled = { ...alert, labels: { alertname: 'SloBreachGenaiApi' } };
     assert.throws(() => planAlerts(runbook, payloadWith([unlabeled])), UnroutableAlertError);
@@ -87,5 +108,16 @@ describe('remediation ids', () => {
   it('derives the incident id from the alert start', () => {
     assert.equal(incidentIdFor('genai-api', '2026-12-04T10:15:00.123Z'), 'genai-api-20261204T101500Z');
     assert.equal(incidentIdFor('genai-api', '2026-12-04T11:15:00+01:00'), 'genai-api-20261204T101500Z');
+  });
+});
+
+describe('isLoopbackHost', () => {
+  it('accepts loopback addresses', () => {
+    for (const host of ['127.0.0.1', '127.1.2.3', '::1', 'localhost']) assert.equal(isLoopbackHost(host), true, host);
+  });
+
+  it('rejects names that only look like loopback', () => {
+    for (const host of ['127.evil.example', '0.0.0.0', '10.0.0.1', '::'])
+      assert.equal(isLoopbackHost(host), false, host);
   });
 });
