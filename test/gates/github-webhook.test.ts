@@ -122,7 +122,7 @@ describe('GitHub webhook receiver', function () {
 
     assert.equal(response.status, 202, JSON.stringify(response.body));
     assert.equal(response.body.result, 'started');
-    assert.equal(response.body.workflowId, `pipeline-pull_request-octocat-Hello-World-${sha}`);
+    assert.equal(response.body.workflowId, `pipeline-pull_request-octocat-Hello-World-${sha}-base-7638417`);
     const { client } = await sharedTemporal();
     const verdict = await client.workflow.getHandle<typeof gatePipeline>(response.body.workflowId).result();
     assert.equal(verdict.status, 'pass', JSON.stringify(verdict, null, 2));
@@ -210,7 +210,12 @@ describe('GitHub webhook receiver', function () {
     const response = await deliver({ event: 'pull_request', body, signature });
 
     assert.equal(response.status, 401);
-    assert.equal(await runCount(`pipeline-pull_request-octocat-Hello-World-${body.pull_request.head.sha}`), 0);
+    assert.equal(
+      await runCount(
+        `pipeline-pull_request-octocat-Hello-World-${body.pull_request.head.sha}-base-${body.pull_request.base.sha.slice(0, 7)}`,
+      ),
+      0,
+    );
   });
 
   it('rejects form-encoded deliveries', async () => {

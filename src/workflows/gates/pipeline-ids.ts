@@ -37,14 +37,20 @@ export function shortRef(ref: string): string {
 }
 
 /**
- * Workflow id of a pipeline run, such as `pipeline-pull_request-acme-shop-<40-character sha>`. One commit and
- * trigger give one id, so duplicate webhook deliveries start one run. Manual runs add their gate list, because
- * two manual runs of one commit may check different gates.
+ * Workflow id of a pipeline run, such as `pipeline-pull_request-acme-shop-<40-character sha>-base-1a2b3c4`. One
+ * commit and trigger give one id, so duplicate webhook deliveries start one run. A pull request adds its base,
+ * because the same head against another base has other new lines to cover. Manual runs add their gate list,
+ * because two manual runs of one commit may check different gates.
  */
 export function pipelineWorkflowId(trigger: GateTrigger, target: GateTarget, gates?: GateName[]): string {
   const ref = isFullSha(target.headSha) ? target.headSha.toLowerCase() : sanitize(target.headSha);
-  const base = `pipeline-${trigger}-${repositorySlug(target)}-${ref}`;
+  const base = `pipeline-${trigger}-${repositorySlug(target)}-${ref}${baseSuffix(target)}`;
   return trigger === 'manual' && gates?.length ? `${base}-${[...gates].sort().join('+')}` : base;
+}
+
+/** `-base-<short sha>` for a target with a base commit, empty otherwise. */
+function baseSuffix(target: GateTarget): string {
+  return target.baseSha ? `-base-${shortRef(target.baseSha)}` : '';
 }
 
 /**
@@ -52,5 +58,5 @@ export function pipelineWorkflowId(trigger: GateTrigger, target: GateTarget, gat
  * request and the push pipelines of one commit from colliding while both run.
  */
 export function gateWorkflowId(gate: GateName, target: GateTarget, trigger: GateTrigger): string {
-  return `gate-${gate}-${repositorySlug(target)}-${shortRef(target.headSha)}-${trigger}`;
+  return `gate-${gate}-${repositorySlug(target)}-${shortRef(target.headSha)}${baseSuffix(target)}-${trigger}`;
 }
