@@ -87,7 +87,10 @@ describe('run-gates command', function () {
     const result = await runCli([...pullRequestArgs(sha), '--repository', 'octocat/Hello-World', '--wait']);
 
     assert.equal(result.code, 0, result.stderr + result.stdout);
-    assert.match(result.stdout, new RegExp(`Pipeline pipeline-pull_request-octocat-Hello-World-${sha}: PASS`));
+    assert.match(
+      result.stdout,
+      new RegExp(`Pipeline pipeline-pull_request-octocat-Hello-World-${sha}-base-7638417: PASS`),
+    );
     assert.match(result.stdout, /sast +PASS +SonarQube acme_shop: no new critical issues/);
     assert.match(result.stdout, /No findings\./);
   });
@@ -127,7 +130,12 @@ describe('run-gates command', function () {
     const first = await runCli([...pullRequestArgs(sha), '--repository', 'octocat/Hello-World', '--wait']);
     assert.equal(first.code, 1, first.stderr + first.stdout);
     harness.script('api-contract', sha, 'pass');
-    const target = { repositoryPath: checkout, repository: 'octocat/Hello-World', headSha: sha };
+    const target = {
+      repositoryPath: checkout,
+      repository: 'octocat/Hello-World',
+      headSha: sha,
+      baseSha: '7638417db6d59f3c431d3e1f261cc637155684cd',
+    };
     const workflowId = pipelineWorkflowId('pull_request', target);
 
     const result = await runCli(['--rerun', workflowId, '--wait']);
