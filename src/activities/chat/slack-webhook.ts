@@ -1,7 +1,5 @@
-import { ApplicationFailure } from '@temporalio/common';
 import type { IncidentSummary, NotifyRequest, RemediationActivities } from '../contracts';
-import { FailureType, failureForStatus } from '../errors';
-import { describeFetchError, redact, withRetryAfter } from '../http-failure';
+import { postToWebhook } from './webhook-post';
 
 // Slack-compatible incoming webhooks: POST a JSON message, and Slack responds with 200 and the text `ok`. Errors
 // come as a status and a short text, such as 400 invalid_payload, 403 invalid_token or action_prohibited,
@@ -71,47 +69,6 @@ export function buildMessage(incident: IncidentSummary, audience: string): Recor
   return { text: headline, blocks };
 }
 
-function readWebhookUrl(env: NodeJS.ProcessEnv, variable: string): string {
-  const url = env[variable];
-  if (!url) {
-    throw ApplicationFailure.nonRetryable(
-      `environment variable ${variable} is unset or empty. Set it to the incoming webhook URL of the channel.`,
-      FailureType.MissingSecret,
-    );
-  }
-  // The URL is a credential, so the messages below name the variable and never the value.
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(url);
-  } catch {
-    parsed = undefined;
-  }
-  if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
-    throw ApplicationFailure.nonRetryable(
-      `environment variable ${variable} does not contain an http or https URL. Set it to the incoming webhook URL.`,
-      FailureType.InvalidRequest,
-    );
-  }
-  return url;
-}
-
-async function postMessage(url: string, variable: string, message: Record<string, unknown>, timeoutMs: number) {
-  try {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(message),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    return { status: response.status, retryAfter: response.headers.get('retry-after'), text: await response.text() };
-  } catch (error) {
-    throw ApplicationFailure.retryable(
-      `chat webhook ${variable} request failed: ${describeFetchError(error, timeoutMs, [url])}`,
-      FailureType.Transient,
-    );
-  }
-}
-
 /**
  * Creates the `sendNotification` activity, which posts an incident message to a Slack-compatible incoming
  * webhook.
@@ -124,14 +81,8 @@ export function createChatActivities(options: ChatOptions): Pick<RemediationActi
   const timeoutMs = options.fetchTimeoutMs ?? 10_000;
   return {
     async sendNotification(request: NotifyRequest): Promise<void> {
-      const variable = request.target.webhookUrlEnv;
-      const url = readWebhookUrl(options.env, variable);
       const message = buildMessage(request.incident, request.target.audience);
-      const response = await postMessage(url, variable, message, timeoutMs);
-      if (response.status >= 200 && response.status <= 299) return;
-      const body = redact(response.text, [url]);
-      const failure = failureForStatus('chat webhook', `post to ${variable}`, response.status, body);
-      throw withRetryAfter(failure, response.retryAfter);
+      await postToWebhook(options.env, request.target.webhookUrlEnv, message, timeoutMs);
     },
   };
 }

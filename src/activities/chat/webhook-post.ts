@@ -2,8 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { FailureType, failureForStatus } from '../errors';
 import { describeFetchError, redact, withRetryAfter } from '../http-failure';
 
-// Posting to a Slack-compatible incoming webhook, with the same error mapping as sendNotification in
-// slack-webhook.ts: 2xx succeeds, 429 waits for Retry-After, 5xx and network errors retry, and other statuses
+// Posting to a Slack-compatible incoming webhook, shared by sendNotification and notifyAudience: 2xx succeeds, 429 waits for Retry-After, 5xx and network errors retry, and other statuses
 // (400 invalid_payload, 403 invalid_token, 404 channel_not_found, 410 channel_is_archived) do not.
 
 /** Reads a webhook URL from the environment. The URL is a credential, so messages name only the variable. */
