@@ -5,7 +5,7 @@
 #   $SRE_TOOLS_CACHE/diff-cover-<version>/    diff-cover, for the unit-test gate's new-line coverage (`bin/diff-cover`)
 # SRE_TOOLS_CACHE defaults to ~/.cache/sre-tools. Each environment is complete once its `.installed` file contains
 # its pins; a cache hit prints nothing. PYTHON selects the interpreter (default python3, 3.9 or newer).
-# src/activities/gates/python-tools.ts holds the same pins; a test checks that they match.
+# src/activities/gates/python-tools.ts contains the same pins; a test checks that they match.
 set -euo pipefail
 
 schemathesis_version=4.32.5

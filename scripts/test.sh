@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/setup.sh
-# setup.sh installed Airflow unless told not to, so its integration test must run rather than skip.
+# setup.sh installed Airflow unless SKIP_AIRFLOW=1, so its integration test must run rather than skip.
 if [[ "${SKIP_AIRFLOW:-0}" != 1 ]]; then
   export AIRFLOW_TESTS="${AIRFLOW_TESTS:-required}"
 fi

@@ -1,4 +1,4 @@
-// Request and result shapes shared by the remediation workflow and its activities. This file holds types only,
+// Request and result shapes shared by the remediation workflow and its activities. This file contains types only,
 // so the workflow bundle can import it without pulling in Node.js modules.
 import type { DeploymentRef, NotifyTarget, PageTarget, TicketConfig } from '../runbook/schema';
 
@@ -78,7 +78,7 @@ export interface RolloutStatus {
   replicas: number;
 }
 
-/** Everything a page or a chat message says about one incident. Secrets are not part of it. */
+/** Content of a page or a chat message about one incident. Secrets are not part of it. */
 export interface IncidentSummary {
   incidentId: string;
   serviceId: string;
@@ -143,7 +143,7 @@ export interface RestoreFeatureFlagRequest extends FeatureFlagRef {
   incidentId: string;
   /** Value to put back; null deletes the key. */
   value: string | null;
-  /** Only restore while the key still holds this value, so a change by a person wins. */
+  /** Only restore while the key still contains this value, so a change by a person wins. */
   onlyIfCurrent: string;
 }
 
@@ -173,7 +173,7 @@ export interface DagRunRef {
 export interface DagRunStatus extends DagRunRef {
   /** Airflow state: queued, running, success, failed, and so on. */
   state: string;
-  /** When the run was queued; null when Airflow does not say. */
+  /** Time the run was queued, or null when Airflow does not report it. */
   queuedAt: string | null;
   startDate: string | null;
   endDate: string | null;
@@ -258,7 +258,7 @@ export interface IncidentRecord {
 }
 
 export interface IncidentRecordResult {
-  /** Where the record can be read: a file path or a URL. */
+  /** Location of the record: a file path or a URL. */
   location: string;
 }
 

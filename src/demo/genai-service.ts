@@ -1,5 +1,5 @@
 // A stand-in GenAI API for the local demo. Its latency follows the image of the Deployment that "runs" it, read
-// from the Kubernetes API, so rolling the Deployment back really fixes the latency Prometheus sees.
+// from the Kubernetes API, so rolling the Deployment back really fixes the latency Prometheus measures.
 import { createServer } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import { AppsV1Api, KubeConfig } from '@kubernetes/client-node';
@@ -12,7 +12,7 @@ const envSchema = z.object({
   DEMO_SERVICE_PORT: z.coerce.number().int().min(1).max(65535),
   DEMO_NAMESPACE: z.string().default('genai'),
   DEMO_DEPLOYMENT: z.string().default('genai-api'),
-  /** Image tags that answer slowly, comma-separated; every other tag answers fast. */
+  /** Image tags that respond slowly, comma-separated. Every other tag responds fast. */
   DEMO_SLOW_TAGS: z.string().default('v2'),
   /** Requests per second the service sends itself, so the histogram always has traffic. */
   DEMO_LOAD_RPS: z.coerce.number().positive().max(200).default(20),
@@ -26,7 +26,7 @@ const registry = new Registry();
 collectDefaultMetrics({ register: registry });
 const latency = new Histogram({
   name: 'http_request_duration_seconds',
-  help: 'Time to answer a generate request.',
+  help: 'Time to respond to a generate request.',
   labelNames: ['service', 'route', 'code'] as const,
   buckets: [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 1],
   registers: [registry],

@@ -27,10 +27,10 @@ export const featureFlagActionSchema = z.strictObject({
   revertAfterSloHolds: durationSchema,
 });
 
-/** Deletes cache keys that match a pattern, with SCAN and UNLINK so Redis never blocks on a large keyspace. */
+/** Deletes cache keys that match a pattern, with SCAN and UNLINK instead of KEYS and DEL, so Redis does not block on a large keyspace. */
 export const clearCacheActionSchema = z.strictObject({
   type: z.literal('redis.clear-cache'),
-  /** Environment variable that holds the Redis URL, which may carry a password. */
+  /** Environment variable that contains the Redis URL, which may carry a password. */
   redisUrlEnv: envVarName,
   /** Glob-style MATCH pattern, such as `render:*`; a bare `*` is refused so a typo cannot empty a shared Redis. */
   pattern: z

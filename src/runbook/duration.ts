@@ -3,7 +3,7 @@ import { z } from 'zod';
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
 const DURATION_PATTERN = /^(\d{1,9})(ms|s|m|h)$/;
 
-/** Longest duration a runbook may give, 366 days: enough for any window, and finite, which Prometheus requires. */
+/** Maximum duration a runbook may give, 366 days: enough for any window, and finite, which Prometheus requires. */
 export const MAX_DURATION_MS = 366 * 24 * 3_600_000;
 
 /** Converts a duration such as `5m` or `250ms` to milliseconds; returns undefined when the text is not one. */

@@ -5,15 +5,15 @@ import { envVarName } from './schema-primitives';
 export const pageTargetSchema = z.strictObject({
   /** Team that receives the page, shown in the page's summary. */
   team: z.string().min(1),
-  /** Environment variable that holds the PagerDuty Events API v2 routing key of the team's service. */
+  /** Environment variable that contains the PagerDuty Events API v2 routing key of the team's service. */
   routingKeyEnv: envVarName,
   severity: z.enum(['critical', 'error', 'warning', 'info']).default('critical'),
 });
 
 export const notifyTargetSchema = z.strictObject({
-  /** Who the message is for, such as stakeholders. */
+  /** Audience of the message, such as stakeholders. */
   audience: z.string().min(1),
-  /** Environment variable that holds the Slack-compatible incoming webhook URL. */
+  /** Environment variable that contains the Slack-compatible incoming webhook URL. */
   webhookUrlEnv: envVarName,
 });
 
@@ -28,7 +28,7 @@ export const githubTicketSchema = z.strictObject({
   system: z.literal('github'),
   /** Repository as owner/name. */
   repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'must be owner/name'),
-  /** Environment variable that holds a token allowed to create issues in the repository. */
+  /** Environment variable that contains a token allowed to create issues in the repository. */
   tokenEnv: envVarName,
   labels: z.array(z.string().min(1)).default(['incident']),
 });

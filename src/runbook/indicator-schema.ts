@@ -26,7 +26,7 @@ export const prometheusIndicatorSchema = z.strictObject({
 export const airflowIndicatorSchema = z.strictObject({
   type: z.literal('airflow-dag-run'),
   dagId: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'must be an Airflow DAG id (letters, digits, _ . -)'),
-  /** Longest acceptable run, in seconds. */
+  /** Maximum acceptable end-to-end run time, in seconds. */
   threshold: z.number().positive(),
   unit: z.literal('seconds').default('seconds'),
 });
@@ -34,7 +34,7 @@ export const airflowIndicatorSchema = z.strictObject({
 export const indicatorSchema = z.discriminatedUnion('type', [prometheusIndicatorSchema, airflowIndicatorSchema]);
 
 export const sloSchema = z.strictObject({
-  /** What the SLO promises, in the words of the runbook table. */
+  /** Objective of the SLO, in the words of the runbook table. */
   objective: z.string().min(1),
   indicator: indicatorSchema,
 });

@@ -9,15 +9,15 @@ import { objectRefSchema, slug } from './schema-primitives';
 export const prometheusTriggerSchema = z.strictObject({
   source: z.literal('prometheus-alert'),
   /**
-   * How long the indicator must stay above the threshold before the alert fires; detection confirms the breach
-   * over this range, or over ruleWindow when it is longer.
+   * Time the indicator must stay above the threshold before the alert fires. Detection confirms the breach over
+   * this range, or over ruleWindow when it is longer.
    */
   for: nonNegativeDurationSchema,
   /** Range of rate() inside the alert rule's expression. */
   ruleWindow: durationSchema.default(60_000),
 });
 
-/** A scheduled watchdog asks Airflow for runs past their budget and raises the alert itself. */
+/** A scheduled watchdog queries Airflow for runs past their budget and raises the alert itself. */
 export const airflowWatchdogTriggerSchema = z.strictObject({
   source: z.literal('airflow-watchdog'),
   /** Interval of the watchdog's Temporal Schedule. */

@@ -53,11 +53,11 @@ export class ManagedProcess {
   }
 
   /**
-   * Polls `url` until it answers with a 2xx status. Fails early when the process exits, and after `timeoutMs`.
+   * Polls `url` until it responds with a 2xx status. Fails early when the process exits, and after `timeoutMs`.
    */
   async waitForHttp(url: string, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    let lastError = 'no answer yet';
+    let lastError = 'no response yet';
     while (Date.now() < deadline) {
       if (this.exited) {
         throw new Error(

@@ -23,7 +23,7 @@ function main(): number {
   const updated = replaceRunbookTable(current, table);
   if (values.check) {
     if (updated === current) return 0;
-    process.stderr.write(`${target} holds an outdated runbook table; run npm run runbook:render\n`);
+    process.stderr.write(`${target} contains an outdated runbook table; run npm run runbook:render\n`);
     return 1;
   }
   writeFileSync(target, updated);

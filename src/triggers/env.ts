@@ -22,7 +22,7 @@ export const githubWebhookEnvSchema = triggerEnvSchema.extend({
   GITHUB_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters; use a random string'),
   /**
    * Largest accepted body, in bytes. The body is read before its signature can be checked, so the default (5 MiB)
-   * stays well under GitHub's 25 MB cap; pull_request and push payloads are a few hundred kB at most in practice.
+   * stays well under GitHub's 25 MB cap. Typical pull_request and push payloads are tens of kB (an estimate).
    */
   GITHUB_WEBHOOK_MAX_BODY_BYTES: z.coerce
     .number()

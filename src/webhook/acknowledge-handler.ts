@@ -22,7 +22,7 @@ const acknowledgeBodySchema = z.strictObject({
 
 /**
  * Acknowledges the page of an open remediation run with the `acknowledge` signal. A signal is recorded in the
- * run's history at once, so the response does not wait for a worker; the run acts on it when its worker next runs.
+ * run's history at once, so the response does not wait for a worker. The run acts on it when its worker next runs.
  * The `acknowledgeUpdate` update (src/starters/acknowledge.ts) answers whether the page was still open.
  */
 export async function acknowledgeRemediation(

@@ -3,7 +3,7 @@ import { findServiceForLabels } from '../runbook/load';
 import type { AlertRef } from '../workflows/remediation/types';
 import type { AlertmanagerAlert, AlertmanagerPayload } from './alertmanager-payload';
 
-/** What one webhook delivery asks of Temporal: a start or signal per firing service, a signal per resolved one. */
+/** Temporal calls one webhook delivery needs: a start or signal per firing service, a signal per resolved one. */
 export interface AlertPlan {
   firing: { service: ServiceRunbook; alert: AlertRef }[];
   resolved: { service: ServiceRunbook; fingerprint: string; endsAt: string }[];

@@ -5,7 +5,7 @@ import { describeFailure } from './failure-text';
 import { measurePrometheus } from './measurement';
 import type { RunState } from './run-state';
 
-/** Hold periods the saga waits for the SLO before it gives up and asks people to end a degraded mode. */
+/** Hold periods the saga waits for the SLO before it gives up and escalates, so people end the degraded mode. */
 const MAX_HOLD_PERIODS = 6;
 
 /**

@@ -119,7 +119,7 @@ function installHandlers(state: RunState): void {
 
 function acknowledge(state: RunState, request: AcknowledgeRequest): AcknowledgeResult {
   const level = state.status.escalationLevel;
-  if (level === undefined) return { accepted: false, message: 'nobody has been paged yet' };
+  if (level === undefined) return { accepted: false, message: 'no page to acknowledge: nobody has been paged yet' };
   if (state.acknowledged)
     return { accepted: false, level, message: `already acknowledged by ${state.status.acknowledgedBy}` };
   state.status.acknowledgedBy = request.by;

@@ -4,7 +4,7 @@ import type { ServiceRunbook } from '../../runbook/schema';
 export type SagaPhase = 'detect' | 'mitigate' | 'verify' | 'escalate' | 'done';
 
 /**
- * How a run ended. `not-confirmed`: Prometheus did not show the breach. `resolved-before-mitigation`: the alert
+ * Outcome of a run. `not-confirmed`: Prometheus did not show the breach. `resolved-before-mitigation`: the alert
  * resolved before any action ran. `mitigated`: the actions ran and the SLO held again. `escalated`: people were
  * paged. `escalation-failed`: people should have been paged but every page failed.
  */
